@@ -1,0 +1,67 @@
+# govpulse: everyday commands. `make` alone lists them.
+# Setup that is not Go modules (embedded ClickHouse engine, ECharts, chromium) is scripts/deps.sh.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+GO      ?= go
+BIN     ?= bin/govpulse
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS ?= -X main.version=$(VERSION)
+# Local data dir for `make run`; GOVPULSE_DATA (or DATA=...) overrides it.
+DATA    ?= $(or $(GOVPULSE_DATA),./data)
+# Extra arguments for `make run`, e.g. make run RUN_ARGS='--addr :9090'
+RUN_ARGS ?=
+# libchdb.so for tests and benchmarks: the caller's GOVPULSE_CHDB_LIB if set, else the per-user cache
+# path that scripts/deps.sh fills (evaluated lazily, only by the targets that use it).
+CHDB_LIB = $(or $(GOVPULSE_CHDB_LIB),$(shell scripts/deps.sh chdb-path))
+
+.PHONY: help deps deps-run build run test bench golden fmt vet clean
+
+help: ## list the targets
+	@echo "usage: make <target>"
+	@echo
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  %-8s %s\n", $$1, $$2 }'
+
+deps: ## fetch everything: libchdb (embedded ClickHouse), web packages (ECharts), chromium
+	scripts/deps.sh all
+
+deps-run: ## fetch what `make run` needs (libchdb + web packages, no chromium)
+	scripts/deps.sh chdb web
+
+build: ## build bin/govpulse
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/govpulse
+
+run: deps-run build ## run the dashboard with a year of simulated data (DATA=./data, RUN_ARGS=...)
+	./$(BIN) serve --demo --data "$(DATA)" $(RUN_ARGS)
+
+test: ## fetch deps, then go vet and all tests (CI=true is passed through)
+	scripts/deps.sh all
+	CI="$${CI:-}" $(GO) vet ./...
+	CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -count=1 -timeout 30m ./...
+
+bench: deps ## run every benchmark once (full-scale drivers live under bench/)
+	CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./...
+
+# Only packages whose tests declare the -update flag get it: a test binary without the flag would
+# stop with "flag provided but not defined".
+GOLDEN_RE   := flag\.Bool(Var)?\([^)]*"update"
+GOLDEN_PKGS = $(shell grep -rlE --include='*_test.go' '$(GOLDEN_RE)' . 2>/dev/null | xargs -r -n1 dirname | sort -u)
+
+golden: ## rewrite golden files (tests that define -update)
+	scripts/deps.sh chdb
+	@if [ -z "$(strip $(GOLDEN_PKGS))" ]; then echo "golden: no test declares an -update flag"; else \
+		echo 'GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -count=1 $(GOLDEN_PKGS) -run Golden -update'; \
+		GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -count=1 $(GOLDEN_PKGS) -run Golden -update; fi
+
+fmt: ## gofmt -s every Go file
+	@files="$$(git ls-files --cached --others --exclude-standard -- '*.go')"; \
+		if [ -n "$$files" ]; then gofmt -s -l -w $$files; fi
+
+vet: ## go vet ./...
+	$(GO) vet ./...
+
+clean: ## remove build output (bin/); never touches data dirs or caches
+	rm -rf bin/
