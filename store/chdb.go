@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -261,20 +262,22 @@ func (db *ChDB) queryBlocks(ctx context.Context, pool *connPool, query string, p
 	return decodeNative(out)
 }
 
-// decodeNative splits a Native-format stream into blocks.
+// decodeNative splits a Native-format stream into blocks. The reader buffers ahead, so the end
+// of the stream is found by a clean EOF where the next block would start.
 func decodeNative(data []byte) ([]*proto.Block, error) {
 	var blocks []*proto.Block
-	r := bytes.NewReader(data)
-	reader := chproto.NewReader(r)
-	for r.Len() > 0 {
+	reader := chproto.NewReader(bytes.NewReader(data))
+	for {
 		b := proto.NewBlock()
 		b.ServerContext.Timezone = Location
 		if err := b.Decode(reader, 0); err != nil {
-			return nil, fmt.Errorf("store: decode result block: %w", err)
+			if errors.Is(err, io.EOF) && len(blocks) > 0 || len(data) == 0 {
+				return blocks, nil
+			}
+			return nil, fmt.Errorf("store: decode result block %d: %w", len(blocks)+1, err)
 		}
 		blocks = append(blocks, b)
 	}
-	return blocks, nil
 }
 
 func scanBlocks(blocks []*proto.Block, dest any) error {

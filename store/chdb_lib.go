@@ -93,7 +93,7 @@ func (l *chdbLib) bind(h uintptr) (err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	for _, s := range []string{"chdb_connect", "chdb_query_with_params_n", "chdb_stream_insert"} {
+	for _, s := range []string{"chdb_connect", "chdb_query_with_params_n", "chdb_stream_insert", "chdb_set_signal_handlers_enabled"} {
 		if _, e := purego.Dlsym(h, s); e != nil {
 			return errors.New("missing symbol " + s)
 		}
@@ -112,6 +112,12 @@ func (l *chdbLib) bind(h uintptr) (err error) {
 	purego.RegisterLibFunc(&l.streamError, h, "chdb_stream_insert_error")
 	purego.RegisterLibFunc(&l.destroyStream, h, "chdb_destroy_insert_stream")
 	purego.RegisterLibFunc(&l.rowsWritten, h, "chdb_result_rows_written")
+	// chDB installs process-wide handlers for SIGSEGV and friends by default; they take the
+	// signals the Go runtime turns into panics (a nil dereference then hangs the process).
+	// Go keeps its own handlers.
+	var setSignalHandlers func(enabled int32)
+	purego.RegisterLibFunc(&setSignalHandlers, h, "chdb_set_signal_handlers_enabled")
+	setSignalHandlers(0)
 	return nil
 }
 

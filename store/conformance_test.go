@@ -161,6 +161,25 @@ func runConformance(t *testing.T, open func(testing.TB) store.DB) {
 		}
 	})
 
+	t.Run("results of many blocks", func(t *testing.T) {
+		db := open(t)
+		var nums []uint64
+		if err := db.Query(ctx, &nums, "SELECT number FROM numbers(250000) SETTINGS max_block_size = 1000", nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(nums) != 250000 || nums[0] != 0 || nums[249999] != 249999 {
+			t.Fatalf("got %d rows, want 250000 in order", len(nums))
+		}
+		// The read-only path cannot set max_block_size; a wide sort makes the engine emit blocks.
+		tab, err := db.QueryReadOnly(ctx, "SELECT number FROM numbers(5000) ORDER BY number DESC", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tab.Rows) != 5000 || tab.Rows[0][0] != uint64(4999) {
+			t.Fatalf("read-only: %d rows, want 5000 from 4999 down", len(tab.Rows))
+		}
+	})
+
 	t.Run("concurrent queries", func(t *testing.T) {
 		db := open(t)
 		var wg sync.WaitGroup
