@@ -1,0 +1,298 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govpulse/govpulse/store"
+)
+
+// Config is govpulse's whole configuration: defaults < environment (GOVPULSE_*) < flags.
+// Secrets may also come from <NAME>_FILE.
+type Config struct {
+	Addr                  string
+	Data                  string
+	ClickHouse            string
+	ClickHousePassword    string
+	ClickHouseCA          string
+	ClickHouseSkipVerify  bool
+	Database              string
+	Cluster               string
+	ChDBLib               string
+	LogLevel              string
+	LogFormat             string
+	ShutdownTimeout       time.Duration
+	HealthcheckURL        string
+	ReadOnlyMaxSeconds    int64
+	ReadOnlyMaxResultRows int64
+}
+
+// option is one setting: its flag, its environment variable and the commands that take it.
+type option struct {
+	flag, env, usage string
+	secret           bool     // may come from <ENV>_FILE; never printed
+	aliases          []string // alternative environment names
+	commands         []string // commands whose flag set has it
+	value            func(*Config) flag.Value
+}
+
+// value adapts a Config field to flag.Value, so a flag and its environment variable parse alike.
+type value[T any] struct {
+	p      *T
+	parse  func(string) (T, error)
+	format func(T) string
+}
+
+func (v value[T]) Set(s string) error {
+	x, err := v.parse(s)
+	if err != nil {
+		return err
+	}
+	*v.p = x
+	return nil
+}
+
+func (v value[T]) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return v.format(*v.p)
+}
+
+// redacted hides a secret's value from help output and logs.
+type redacted struct{ flag.Value }
+
+func (redacted) String() string { return "" }
+
+// boolValue lets a boolean flag stand alone (--flag means true).
+type boolValue struct{ value[bool] }
+
+func (boolValue) IsBoolFlag() bool { return true }
+
+func str(f func(*Config) *string) func(*Config) flag.Value {
+	return func(c *Config) flag.Value {
+		return value[string]{f(c), func(s string) (string, error) { return s, nil }, func(s string) string { return s }}
+	}
+}
+
+func boolean(f func(*Config) *bool) func(*Config) flag.Value {
+	return func(c *Config) flag.Value {
+		return boolValue{value[bool]{f(c), func(s string) (bool, error) {
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				return false, fmt.Errorf("want true or false, got %q", s)
+			}
+			return b, nil
+		}, strconv.FormatBool}}
+	}
+}
+
+func duration(f func(*Config) *time.Duration) func(*Config) flag.Value {
+	return func(c *Config) flag.Value {
+		return value[time.Duration]{f(c), func(s string) (time.Duration, error) {
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				return 0, fmt.Errorf("want a duration such as 15s, got %q", s)
+			}
+			return d, nil
+		}, time.Duration.String}
+	}
+}
+
+func integer(f func(*Config) *int64) func(*Config) flag.Value {
+	return func(c *Config) flag.Value {
+		return value[int64]{f(c), func(s string) (int64, error) {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("want an integer, got %q", s)
+			}
+			return n, nil
+		}, func(n int64) string { return strconv.FormatInt(n, 10) }}
+	}
+}
+
+var (
+	engineCommands = []string{"serve", "migrate"}
+	serveOnly      = []string{"serve"}
+)
+
+// options lists every setting. README's configuration table and docker-compose.yml use these
+// names; tests check both against this list.
+var options = []option{
+	{flag: "addr", env: "GOVPULSE_ADDR", usage: "HTTP listen address", commands: serveOnly,
+		value: str(func(c *Config) *string { return &c.Addr })},
+	{flag: "data", env: "GOVPULSE_DATA", usage: "data directory (embedded engine files)", commands: engineCommands,
+		value: str(func(c *Config) *string { return &c.Data })},
+	{flag: "clickhouse", env: "GOVPULSE_CLICKHOUSE", aliases: []string{"GOVPULSE_CLICKHOUSE_URL"}, commands: engineCommands,
+		usage: "ClickHouse server URL clickhouse://user:pass@host:9000/db?secure=true (empty: embedded engine)",
+		value: str(func(c *Config) *string { return &c.ClickHouse })},
+	{flag: "clickhouse-password", env: "GOVPULSE_CLICKHOUSE_PASSWORD", secret: true, commands: engineCommands,
+		usage: "ClickHouse password, overriding the URL's (or GOVPULSE_CLICKHOUSE_PASSWORD_FILE)",
+		value: str(func(c *Config) *string { return &c.ClickHousePassword })},
+	{flag: "clickhouse-ca", env: "GOVPULSE_CLICKHOUSE_CA", usage: "PEM file of CA certificates; turns TLS on", commands: engineCommands,
+		value: str(func(c *Config) *string { return &c.ClickHouseCA })},
+	{flag: "clickhouse-insecure-skip-verify", env: "GOVPULSE_CLICKHOUSE_INSECURE_SKIP_VERIFY", commands: engineCommands,
+		usage: "TLS without certificate checks (testing only)",
+		value: boolean(func(c *Config) *bool { return &c.ClickHouseSkipVerify })},
+	{flag: "database", env: "GOVPULSE_DATABASE", usage: "database name (created if missing)", commands: engineCommands,
+		value: str(func(c *Config) *string { return &c.Database })},
+	{flag: "cluster", env: "GOVPULSE_CLUSTER", commands: engineCommands,
+		usage: "ClickHouse cluster name: migrations use ON CLUSTER, Replicated* and Distributed tables",
+		value: str(func(c *Config) *string { return &c.Cluster })},
+	{flag: "chdb-lib", env: "GOVPULSE_CHDB_LIB", commands: engineCommands,
+		usage: "path to libchdb.so (default: the setup cache, next to the binary, then system paths)",
+		value: str(func(c *Config) *string { return &c.ChDBLib })},
+	{flag: "log-level", env: "GOVPULSE_LOG_LEVEL", usage: "debug, info, warn or error", commands: engineCommands,
+		value: str(func(c *Config) *string { return &c.LogLevel })},
+	{flag: "log-format", env: "GOVPULSE_LOG_FORMAT", usage: "text or json", commands: engineCommands,
+		value: str(func(c *Config) *string { return &c.LogFormat })},
+	{flag: "shutdown-timeout", env: "GOVPULSE_SHUTDOWN_TIMEOUT", usage: "time allowed for a graceful stop", commands: serveOnly,
+		value: duration(func(c *Config) *time.Duration { return &c.ShutdownTimeout })},
+	{flag: "readonly-max-seconds", env: "GOVPULSE_READONLY_MAX_SECONDS", commands: serveOnly,
+		usage: "time limit the engine enforces on read-only (assistant) queries",
+		value: integer(func(c *Config) *int64 { return &c.ReadOnlyMaxSeconds })},
+	{flag: "readonly-max-rows", env: "GOVPULSE_READONLY_MAX_ROWS", commands: serveOnly,
+		usage: "row limit the engine enforces on read-only (assistant) query results",
+		value: integer(func(c *Config) *int64 { return &c.ReadOnlyMaxResultRows })},
+	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
+		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
+}
+
+// defaults returns the configuration before environment and flags.
+func defaults() Config {
+	return Config{
+		Addr:                  ":8080",
+		Data:                  "./data",
+		Database:              "govpulse",
+		LogLevel:              "info",
+		LogFormat:             "text",
+		ShutdownTimeout:       15 * time.Second,
+		HealthcheckURL:        "http://127.0.0.1:8080/readyz",
+		ReadOnlyMaxSeconds:    10,
+		ReadOnlyMaxResultRows: 10000,
+	}
+}
+
+// Load builds the configuration of one command from the environment and its arguments.
+func Load(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := defaults()
+	for _, o := range options {
+		if !o.takes(command) {
+			continue
+		}
+		v, from, err := lookupEnv(o, getenv)
+		if err != nil {
+			return c, err
+		}
+		if v == "" {
+			continue
+		}
+		if err := o.value(&c).Set(v); err != nil {
+			return c, fmt.Errorf("%s: %w", from, err)
+		}
+	}
+	fs := flag.NewFlagSet("govpulse "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, o := range options {
+		if o.takes(command) {
+			v := o.value(&c)
+			if o.secret {
+				v = redacted{v}
+			}
+			fs.Var(v, o.flag, o.usage+" (env "+o.env+")")
+		}
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: govpulse %s [flags]\n\n%s\n\nflags:\n", command, commands[command].summary)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (see govpulse %s -h)", fs.Arg(0), command)
+	}
+	return c, c.Validate(command)
+}
+
+func (o option) takes(command string) bool {
+	for _, c := range o.commands {
+		if c == command {
+			return true
+		}
+	}
+	return false
+}
+
+// lookupEnv reads an option's variable, its aliases, and for secrets <NAME>_FILE.
+func lookupEnv(o option, getenv func(string) string) (value, from string, err error) {
+	for _, name := range append([]string{o.env}, o.aliases...) {
+		if v := getenv(name); v != "" {
+			return v, name, nil
+		}
+	}
+	if o.secret {
+		if path := getenv(o.env + "_FILE"); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", "", fmt.Errorf("%s_FILE: %w", o.env, err)
+			}
+			return strings.TrimRight(string(b), "\r\n"), o.env + "_FILE", nil
+		}
+	}
+	return "", "", nil
+}
+
+// Validate checks the configuration of command and names the setting at fault.
+func (c Config) Validate(command string) error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("GOVPULSE_LOG_LEVEL / --log-level: want debug, info, warn or error, got %q", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("GOVPULSE_LOG_FORMAT / --log-format: want text or json, got %q", c.LogFormat)
+	}
+	if c.ClickHouse != "" {
+		u, err := url.Parse(c.ClickHouse)
+		if err != nil || (u.Scheme != "clickhouse" && u.Scheme != "tcp") || u.Host == "" {
+			return errors.New("GOVPULSE_CLICKHOUSE / --clickhouse: want clickhouse://user:pass@host:9000/db")
+		}
+	} else if c.Data == "" && (command == "serve" || command == "migrate") {
+		return errors.New("GOVPULSE_DATA / --data: the embedded engine needs a data directory")
+	}
+	if c.ShutdownTimeout <= 0 {
+		return errors.New("GOVPULSE_SHUTDOWN_TIMEOUT / --shutdown-timeout: must be positive")
+	}
+	if c.ReadOnlyMaxSeconds <= 0 || c.ReadOnlyMaxResultRows <= 0 {
+		return errors.New("GOVPULSE_READONLY_MAX_SECONDS / GOVPULSE_READONLY_MAX_ROWS: must be positive")
+	}
+	return nil
+}
+
+// logger builds the process's slog handler; only cmd chooses it.
+func (c Config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.LogLevel))
+	ho := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+		// Log times in Asia/Ho_Chi_Minh, the zone of every date govpulse shows.
+		if a.Key == slog.TimeKey && len(groups) == 0 {
+			a.Value = slog.TimeValue(a.Value.Time().In(store.Location))
+		}
+		return a
+	}}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, ho))
+	}
+	return slog.New(slog.NewTextHandler(w, ho))
+}

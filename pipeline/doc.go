@@ -1,0 +1,6 @@
+// Package pipeline moves data in: sources (HTTP, files, simulator) -> decode -> validate ->
+// normalise -> enrich (sentiment, ward matching, PII masking) -> durable spool -> batch -> store.
+// It writes through a Writer interface it declares, so it never depends on an engine.
+//
+// It may import models only.
+package pipeline
