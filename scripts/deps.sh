@@ -145,14 +145,19 @@ deps_chdb() {
 deps_web() {
 	local dir="$ROOT/web"
 	[[ -f "$dir/package.json" && -f "$dir/package-lock.json" ]] || die "web: $dir/package.json or package-lock.json missing"
-	local stamp="$dir/node_modules/.package-lock.json"
-	if [[ -f "$stamp" && ! "$stamp" -ot "$dir/package-lock.json" ]]; then
+	# The stamp holds the sha256 of the lock file that was installed: a changed lock (even one
+	# rewritten by `npm install --package-lock-only`, which also touches npm's own hidden lock)
+	# re-installs, an unchanged one costs nothing.
+	local stamp="$dir/node_modules/.govpulse-lock.sha256" want
+	want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+	if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
 		say "web packages ok (cached)"
 		return 0
 	fi
 	need_npm "the dashboard's front-end packages (web/package.json)"
 	say "web: npm ci in web/"
 	(cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || die "web: npm ci failed (see above)"
+	echo "$want" >"$stamp"
 	say "web packages ok (installed)"
 }
 
