@@ -22,7 +22,7 @@ import (
 // TestMain lets the test binary act as a second govpulse process (see startServeProcess).
 func TestMain(m *testing.M) {
 	if args := os.Getenv("GOVPULSE_TEST_RUN_ARGS"); args != "" {
-		os.Exit(Run(context.Background(), strings.Fields(args), &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
+		os.Exit(Run(context.Background(), strings.Fields(args), &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}))
 	}
 	os.Exit(m.Run())
 }
