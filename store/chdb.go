@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -327,7 +328,11 @@ func blocksTable(blocks []*proto.Block) *Table {
 }
 
 // Insert implements DB: rows become one Native block streamed into the table.
-func (db *ChDB) Insert(ctx context.Context, table string, rows any) error {
+func (db *ChDB) Insert(ctx context.Context, table string, rows any, opts ...InsertOption) error {
+	settings, err := insertSettingsOf(opts)
+	if err != nil {
+		return err
+	}
 	src, err := newRowSource(rows)
 	if err != nil {
 		return err
@@ -362,6 +367,15 @@ func (db *ChDB) Insert(ctx context.Context, table string, rows any) error {
 		return fmt.Errorf("store: encode block for %s: %w", table, err)
 	}
 	head := insertHead(table, src.columns)
+	if len(settings) > 0 {
+		// Values are checked by insertSettingsOf: letters, digits and "._:-" only.
+		var parts []string
+		for k, v := range settings {
+			parts = append(parts, k+" = '"+v+"'")
+		}
+		sort.Strings(parts)
+		head += " SETTINGS " + strings.Join(parts, ", ")
+	}
 	err = db.run(ctx, db.conns, func(conn uintptr) error { return db.lib.insert(conn, head, buf.Buf) })
 	if err != nil {
 		return fmt.Errorf("store: insert into %s (rows=%d): %w", table, src.len(), err)

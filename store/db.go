@@ -20,7 +20,7 @@ type DB interface {
 	// scalar type (one-column results).
 	Query(ctx context.Context, dest any, query string, params Params) error
 	// Insert appends rows, a slice of structs tagged like Query's, to table in one batch.
-	Insert(ctx context.Context, table string, rows any) error
+	Insert(ctx context.Context, table string, rows any, opts ...InsertOption) error
 	// QueryReadOnly runs a query under the engine's read-only mode with the time and row limits
 	// of Options.ReadOnly; the engine itself refuses writes and setting changes.
 	QueryReadOnly(ctx context.Context, query string, params Params) (*Table, error)
@@ -44,6 +44,41 @@ type Info struct {
 // be strings, integers, floats, bools, time.Time (formatted in Asia/Ho_Chi_Minh), or slices of
 // those. Values are never pasted into SQL text.
 type Params map[string]any
+
+// InsertOption adjusts one Insert.
+type InsertOption func(*insertSettings)
+
+type insertSettings struct {
+	dedupToken string
+}
+
+// DedupToken makes an insert idempotent: the engine stores a batch with a token it has seen
+// recently only once, and so do the materialized views it feeds. The table must keep a
+// deduplication window (MergeTree setting non_replicated_deduplication_window, or replication).
+// Tokens are limited to letters, digits and "._:-".
+func DedupToken(token string) InsertOption {
+	return func(s *insertSettings) { s.dedupToken = token }
+}
+
+// insertSettingsOf applies opts and returns the engine settings they stand for.
+func insertSettingsOf(opts []InsertOption) (map[string]string, error) {
+	var s insertSettings
+	for _, o := range opts {
+		o(&s)
+	}
+	if s.dedupToken == "" {
+		return nil, nil
+	}
+	for _, r := range s.dedupToken {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:-", r)) {
+			return nil, fmt.Errorf("store: dedup token %q: only letters, digits and ._:- are allowed", s.dedupToken)
+		}
+	}
+	return map[string]string{
+		"insert_deduplication_token":                         s.dedupToken,
+		"deduplicate_blocks_in_dependent_materialized_views": "1",
+	}, nil
+}
 
 // Column is one column of a Table.
 type Column struct {

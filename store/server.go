@@ -218,7 +218,18 @@ func (s *Server) QueryReadOnly(ctx context.Context, query string, params Params)
 }
 
 // Insert implements DB with one PrepareBatch per call.
-func (s *Server) Insert(ctx context.Context, table string, rows any) error {
+func (s *Server) Insert(ctx context.Context, table string, rows any, opts ...InsertOption) error {
+	settings, err := insertSettingsOf(opts)
+	if err != nil {
+		return err
+	}
+	if len(settings) > 0 {
+		cs := clickhouse.Settings{}
+		for k, v := range settings {
+			cs[k] = v
+		}
+		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(cs))
+	}
 	src, err := newRowSource(rows)
 	if err != nil {
 		return err
