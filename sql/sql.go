@@ -101,22 +101,16 @@ func Render(m Migration, opts RenderOptions) ([]Statement, error) {
 	if opts.Cluster != "" && !clusterName.MatchString(opts.Cluster) {
 		return nil, fmt.Errorf("sql: invalid cluster name %q", opts.Cluster)
 	}
-	tmpl, err := template.New(m.Name).Option("missingkey=error").Funcs(funcs(opts)).Parse(m.Source)
-	if err != nil {
-		return nil, fmt.Errorf("sql: parse %s: %w", m.Name, err)
-	}
+	fm := funcs(opts)
 	var out []Statement
 	for i, part := range splitStatements(m.Source) {
-		var buf bytes.Buffer
-		t, err := tmpl.Clone()
+		t, err := template.New(fmt.Sprintf("%s#%d", m.Name, i+1)).Option("missingkey=error").Funcs(fm).Parse(part.text)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("sql: parse %s statement %d (line %d): %w", m.Name, i+1, part.line, err)
 		}
-		if t, err = t.New(fmt.Sprintf("%s#%d", m.Name, i+1)).Parse(part.text); err != nil {
-			return nil, fmt.Errorf("sql: parse %s statement %d: %w", m.Name, i+1, err)
-		}
+		var buf bytes.Buffer
 		if err := t.Execute(&buf, nil); err != nil {
-			return nil, fmt.Errorf("sql: render %s statement %d: %w", m.Name, i+1, err)
+			return nil, fmt.Errorf("sql: render %s statement %d (line %d): %w", m.Name, i+1, part.line, err)
 		}
 		text := strings.TrimSpace(stripComments(buf.String()))
 		text = strings.TrimSuffix(text, ";")
