@@ -7,7 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/govpulse/govpulse/models"
 )
 
 // DB is one ClickHouse database reached through one engine. Every method is safe for concurrent
@@ -121,19 +122,10 @@ func (l ReadOnlyLimits) settings() map[string]string {
 
 // TimeZone is the session time zone of every govpulse connection: DateTime values without an
 // explicit zone are read and written in it.
-const TimeZone = "Asia/Ho_Chi_Minh"
+const TimeZone = models.TimeZone
 
-// Location is TimeZone loaded. The zone database is embedded (time/tzdata) so a minimal host
-// without /usr/share/zoneinfo still works.
-var Location = mustLoadLocation(TimeZone)
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("store: load time zone %s: %v", name, err))
-	}
-	return loc
-}
+// Location is TimeZone loaded; the zone database is embedded by models.
+var Location = models.Location
 
 // EngineError is an error reported by ClickHouse itself, carrying the engine's code and message.
 type EngineError struct {
