@@ -2,5 +2,5 @@
 // normalise -> enrich (sentiment, ward matching, PII masking) -> durable spool -> batch -> store.
 // It writes through a Writer interface it declares, so it never depends on an engine.
 //
-// It may import models only.
+// It may import models only (plus golang.org/x/text and gopkg.in/yaml.v3).
 package pipeline

@@ -41,6 +41,7 @@ func init() {
 		"migrate":     {"Apply the schema migrations that are not yet applied, then exit.", runMigrate},
 		"version":     {"Print the version.", runVersion},
 		"healthcheck": {"Exit 0 when --url answers 200 (for container health checks).", runHealthcheck},
+		"sentiment":   {"Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", runSentiment},
 	}
 }
 
