@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,5 +68,38 @@ func TestIngestStates(t *testing.T) {
 	pst, err := in.PostStates(ctx, []string{"facebook/fb1", "zalo/fb1"}, at, at)
 	if err != nil || len(pst) != 1 || pst[0].ID != "facebook/fb1" || pst[0].Version != 9 {
 		t.Errorf("post states = %+v, %v", pst, err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	toks := store.Tokens{DB: db}
+	rec, token, err := toks.Create(ctx, "posts", "Social listening", "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(token, "gpi_") || len(token) != 68 || rec.TokenHash == token || strings.Contains(rec.TokenHash, token) {
+		t.Fatalf("token %q, record %+v", token, rec)
+	}
+	got, err := toks.Lookup(ctx, token)
+	if err != nil || got.ID != rec.ID || got.Stream != "posts" {
+		t.Fatalf("lookup = %+v, %v", got, err)
+	}
+	if _, err := toks.Lookup(ctx, token+"x"); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("wrong token: %v", err)
+	}
+	if err := toks.Revoke(ctx, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := toks.Lookup(ctx, token); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("revoked token still accepted: %v", err)
+	}
+	list, err := toks.List(ctx)
+	if err != nil || len(list) != 1 || !list[0].Revoked {
+		t.Errorf("list = %+v, %v", list, err)
 	}
 }
