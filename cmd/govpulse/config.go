@@ -33,6 +33,8 @@ type Config struct {
 	HealthcheckURL        string
 	ReadOnlyMaxSeconds    int64
 	ReadOnlyMaxResultRows int64
+	// Args are the command's positional arguments (files to import, a question).
+	Args []string
 }
 
 // option is one setting: its flag, its environment variable and the commands that take it.
@@ -210,16 +212,18 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 			fs.Var(v, o.flag, o.usage+" (env "+o.env+")")
 		}
 	}
+	positional := commands[command].args
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: govpulse %s [flags]\n\n%s\n\nflags:\n", command, commands[command].summary)
+		fmt.Fprintf(stderr, "usage: govpulse %s [flags] %s\n\n%s\n\nflags:\n", command, positional, commands[command].summary)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && positional == "" {
 		return c, fmt.Errorf("unexpected argument %q (see govpulse %s -h)", fs.Arg(0), command)
 	}
+	c.Args = fs.Args()
 	return c, c.Validate(command)
 }
 

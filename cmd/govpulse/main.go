@@ -22,6 +22,8 @@ var version = "dev"
 type command struct {
 	summary string
 	run     func(ctx context.Context, env *Env, cfg Config) error
+	// args names the positional arguments the command takes ("FILE..."); "" means none.
+	args string
 }
 
 // Env is what a command may touch of the process; tests supply their own.
@@ -37,11 +39,11 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"serve":       {"Serve the dashboard and API on the configured engine; applies migrations first.", runServe},
-		"migrate":     {"Apply the schema migrations that are not yet applied, then exit.", runMigrate},
-		"version":     {"Print the version.", runVersion},
-		"healthcheck": {"Exit 0 when --url answers 200 (for container health checks).", runHealthcheck},
-		"sentiment":   {"Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", runSentiment},
+		"serve":       {summary: "Serve the dashboard and API on the configured engine; applies migrations first.", run: runServe},
+		"migrate":     {summary: "Apply the schema migrations that are not yet applied, then exit.", run: runMigrate},
+		"version":     {summary: "Print the version.", run: runVersion},
+		"healthcheck": {summary: "Exit 0 when --url answers 200 (for container health checks).", run: runHealthcheck},
+		"sentiment":   {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
 	}
 }
 
