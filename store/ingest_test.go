@@ -103,3 +103,24 @@ func TestTokens(t *testing.T) {
 		t.Errorf("list = %+v, %v", list, err)
 	}
 }
+
+func TestLoadDimensions(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := store.LoadDimensions(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Provinces) != 3 || len(d.Wards) != 385 || len(d.Fields) == 0 || len(d.Categories) == 0 {
+		t.Errorf("loaded %d provinces, %d wards, %d fields, %d categories; want 3, 385 and some",
+			len(d.Provinces), len(d.Wards), len(d.Fields), len(d.Categories))
+	}
+	for _, w := range d.Wards {
+		if w.Code == "" || w.Name == "" || len(w.Aliases) == 0 {
+			t.Fatalf("incomplete ward %+v", w)
+		}
+	}
+}
