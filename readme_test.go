@@ -3,6 +3,7 @@ package govpulse_test
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,8 +22,26 @@ func TestReadmeConfigurationTable(t *testing.T) {
 		documented[m[1]] = true
 	}
 	read := map[string]bool{}
-	for _, cmd := range []string{"serve", "migrate", "healthcheck"} {
-		out, _ := exec.Command("go", "run", "./cmd/govpulse", cmd, "-h").CombinedOutput()
+	bin := filepath.Join(t.TempDir(), "govpulse")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/govpulse").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	help, err := exec.Command(bin, "help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("govpulse help: %v\n%s", err, help)
+	}
+	var cmds []string
+	for _, m := range regexp.MustCompile(`(?m)^  ([a-z-]+) `).FindAllStringSubmatch(string(help), -1) {
+		cmds = append(cmds, m[1])
+	}
+	if len(cmds) < 4 {
+		t.Fatalf("found commands %v in govpulse help", cmds)
+	}
+	for _, cmd := range cmds {
+		if !strings.Contains(string(readme), "govpulse "+cmd) {
+			t.Errorf("README.md does not show the command govpulse %s", cmd)
+		}
+		out, _ := exec.Command(bin, cmd, "-h").CombinedOutput()
 		for _, m := range regexp.MustCompile(`env (GOVPULSE_[A-Z_]+)`).FindAllStringSubmatch(string(out), -1) {
 			read[m[1]] = true
 		}

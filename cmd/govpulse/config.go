@@ -33,6 +33,11 @@ type Config struct {
 	HealthcheckURL        string
 	ReadOnlyMaxSeconds    int64
 	ReadOnlyMaxResultRows int64
+	Stream                string
+	Mapping               string
+	Name                  string
+	Limit                 int64
+	HashSecret            string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -122,7 +127,7 @@ func integer(f func(*Config) *int64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters"}
 	serveOnly      = []string{"serve"}
 )
 
@@ -164,6 +169,17 @@ var options = []option{
 	{flag: "readonly-max-rows", env: "GOVPULSE_READONLY_MAX_ROWS", commands: serveOnly,
 		usage: "row limit the engine enforces on read-only (assistant) query results",
 		value: integer(func(c *Config) *int64 { return &c.ReadOnlyMaxResultRows })},
+	{flag: "stream", env: "GOVPULSE_STREAM", usage: "dossiers, petitions or posts", commands: []string{"import", "token", "dead-letters"},
+		value: str(func(c *Config) *string { return &c.Stream })},
+	{flag: "mapping", env: "GOVPULSE_MAPPING", usage: "YAML file mapping another system's columns and values onto govpulse's (docs/mapping.md)",
+		commands: []string{"import"}, value: str(func(c *Config) *string { return &c.Mapping })},
+	{flag: "name", env: "GOVPULSE_TOKEN_NAME", usage: "label of the system that will use the token", commands: []string{"token"},
+		value: str(func(c *Config) *string { return &c.Name })},
+	{flag: "limit", env: "GOVPULSE_LIMIT", usage: "rows to show", commands: []string{"dead-letters"},
+		value: integer(func(c *Config) *int64 { return &c.Limit })},
+	{flag: "hash-secret", env: "GOVPULSE_HASH_SECRET", secret: true, commands: []string{"serve", "import"},
+		usage: "secret keying author and citizen hashes (or GOVPULSE_HASH_SECRET_FILE; default: DATA/hash_secret, created once)",
+		value: str(func(c *Config) *string { return &c.HashSecret })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
@@ -180,6 +196,7 @@ func defaults() Config {
 		HealthcheckURL:        "http://127.0.0.1:8080/readyz",
 		ReadOnlyMaxSeconds:    10,
 		ReadOnlyMaxResultRows: 10000,
+		Limit:                 50,
 	}
 }
 
@@ -217,13 +234,26 @@ func Load(command string, args []string, getenv func(string) string, stderr io.W
 		fmt.Fprintf(stderr, "usage: govpulse %s [flags] %s\n\n%s\n\nflags:\n", command, positional, commands[command].summary)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, err
+	// Flags may come before, between or after positional arguments (govpulse token add --stream
+	// posts); "--" ends the flags.
+	for {
+		if err := fs.Parse(args); err != nil {
+			return c, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if positional == "" {
+			return c, fmt.Errorf("unexpected argument %q (see govpulse %s -h)", args[0], command)
+		}
+		if args[0] == "--" {
+			c.Args = append(c.Args, args[1:]...)
+			break
+		}
+		c.Args = append(c.Args, args[0])
+		args = args[1:]
 	}
-	if fs.NArg() > 0 && positional == "" {
-		return c, fmt.Errorf("unexpected argument %q (see govpulse %s -h)", fs.Arg(0), command)
-	}
-	c.Args = fs.Args()
 	return c, c.Validate(command)
 }
 

@@ -43,7 +43,10 @@ func init() {
 		"migrate":     {summary: "Apply the schema migrations that are not yet applied, then exit.", run: runMigrate},
 		"version":     {summary: "Print the version.", run: runVersion},
 		"healthcheck": {summary: "Exit 0 when --url answers 200 (for container health checks).", run: runHealthcheck},
-		"sentiment":   {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
+		"token": {summary: "Manage ingest tokens: add --stream S --name N, list, revoke ID.", run: runToken,
+			args: "add|list|revoke [ID]"},
+		"dead-letters": {summary: "Show the most recent rejected ingest lines and why.", run: runDeadLetters},
+		"sentiment":    {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
 	}
 }
 
