@@ -34,8 +34,8 @@ deps-run: ## fetch what `make run` needs (libchdb + web packages, no chromium)
 build: ## build bin/govpulse
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/govpulse
 
-run: deps-run build ## fetch the engine, migrate and serve on the embedded engine (DATA=./data, RUN_ARGS=...)
-	./$(BIN) serve --data "$(DATA)" $(RUN_ARGS)
+run: deps-run build ## serve on the embedded engine with a year of simulated data streaming live (DATA=./data, RUN_ARGS=...)
+	./$(BIN) serve --demo --data "$(DATA)" $(RUN_ARGS)
 
 test: ## fetch deps, then go vet and all tests (CI=true is passed through)
 	scripts/deps.sh all

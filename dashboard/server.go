@@ -22,10 +22,15 @@ type Options struct {
 	DB      Pinger
 	Version string
 	Logger  *slog.Logger
+	Ingest  Ingester    // the ingest API; nil leaves it out
+	Tokens  TokenLookup // checks the ingest API's bearer tokens
 }
 
 // New returns the HTTP handler with every route of govpulse.
 func New(opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
@@ -39,6 +44,9 @@ func routes(r *gin.Engine, opts Options) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": opts.Version})
 	})
 	r.GET("/readyz", readyz(opts))
+	if opts.Ingest != nil {
+		r.POST("/api/v1/ingest/:stream", ingestHandler(opts.Ingest, opts.Tokens, opts.Logger))
+	}
 }
 
 // readyz answers 200 when the engine answers a ping within two seconds, else 503.
@@ -48,9 +56,7 @@ func readyz(opts Options) gin.HandlerFunc {
 		defer cancel()
 		info := opts.DB.Info()
 		if err := opts.DB.Ping(ctx); err != nil {
-			if opts.Logger != nil {
-				opts.Logger.Warn("not ready", "engine", info.Engine, "err", err)
-			}
+			opts.Logger.Warn("not ready", "engine", info.Engine, "err", err)
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "engine": info.Engine})
 			return
 		}

@@ -145,7 +145,7 @@ func TestModelsMatchSchema(t *testing.T) {
 		}
 	})
 
-	testCodes := map[string]string{"provinces": "99", "wards": "99999", "fields": "thu_nghiem", "petition_categories": "thu_nghiem"}
+	testCodes := map[string]string{"provinces": "99", "wards": "99999", "fields": "thu_nghiem", "petition_categories": "thu_nghiem", "units": "H29.123.45"}
 	covered := map[string]bool{}
 	for _, c := range cases {
 		t.Run(c.table, func(t *testing.T) {

@@ -38,6 +38,15 @@ type Config struct {
 	Name                  string
 	Limit                 int64
 	HashSecret            string
+	SpoolMaxBytes         int64
+	Demo                  bool
+	SimDays               int64
+	SimScale              float64
+	SimSeed               int64
+	SimProvince           string
+	SimStart              string
+	SimOut                string
+	DemoScale             float64
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -127,7 +136,8 @@ func integer(f func(*Config) *int64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate"}
+	simulateOnly   = []string{"simulate"}
 	serveOnly      = []string{"serve"}
 )
 
@@ -180,6 +190,28 @@ var options = []option{
 	{flag: "hash-secret", env: "GOVPULSE_HASH_SECRET", secret: true, commands: []string{"serve", "import"},
 		usage: "secret keying author and citizen hashes (or GOVPULSE_HASH_SECRET_FILE; default: DATA/hash_secret, created once)",
 		value: str(func(c *Config) *string { return &c.HashSecret })},
+	{flag: "spool-max-bytes", env: "GOVPULSE_SPOOL_MAX_BYTES", commands: serveOnly,
+		usage: "bytes the ingest spool (DATA/spool) may hold before the API answers 503 Retry-After",
+		value: integer(func(c *Config) *int64 { return &c.SpoolMaxBytes })},
+	{flag: "demo", env: "GOVPULSE_DEMO", commands: serveOnly,
+		usage: "on an empty store, seed a year of simulated history, then keep streaming live simulated events",
+		value: boolean(func(c *Config) *bool { return &c.Demo })},
+	{flag: "demo-scale", env: "GOVPULSE_DEMO_SCALE", commands: serveOnly,
+		usage: "volume of the demo history (1.0 ≈ a year of Ho Chi Minh City: 1.2M dossiers, 176k petitions, 500k posts)",
+		value: number(func(c *Config) *float64 { return &c.DemoScale })},
+	{flag: "days", env: "GOVPULSE_SIM_DAYS", usage: "days to simulate", commands: simulateOnly,
+		value: integer(func(c *Config) *int64 { return &c.SimDays })},
+	{flag: "scale", env: "GOVPULSE_SIM_SCALE", commands: simulateOnly,
+		usage: "volume multiplier: 1.0 is a year of Ho Chi Minh City per 365 days (1.2M dossiers, 176k petitions, 500k posts)",
+		value: number(func(c *Config) *float64 { return &c.SimScale })},
+	{flag: "seed", env: "GOVPULSE_SIM_SEED", usage: "random seed: the same seed and settings give the same files", commands: simulateOnly,
+		value: integer(func(c *Config) *int64 { return &c.SimSeed })},
+	{flag: "province", env: "GOVPULSE_SIM_PROVINCE", usage: "city to simulate: 79 Hồ Chí Minh, 31 Hải Phòng, 92 Cần Thơ", commands: simulateOnly,
+		value: str(func(c *Config) *string { return &c.SimProvince })},
+	{flag: "start", env: "GOVPULSE_SIM_START", usage: "first day YYYY-MM-DD (default: --days before today)", commands: simulateOnly,
+		value: str(func(c *Config) *string { return &c.SimStart })},
+	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json", commands: simulateOnly,
+		value: str(func(c *Config) *string { return &c.SimOut })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
@@ -197,6 +229,12 @@ func defaults() Config {
 		ReadOnlyMaxSeconds:    10,
 		ReadOnlyMaxResultRows: 10000,
 		Limit:                 50,
+		SpoolMaxBytes:         1 << 30,
+		DemoScale:             0.25,
+		SimDays:               365,
+		SimScale:              1,
+		SimSeed:               1,
+		SimProvince:           "79",
 	}
 }
 

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/govpulse/govpulse/dashboard"
+	"github.com/govpulse/govpulse/pipeline"
+	"github.com/govpulse/govpulse/store"
 )
 
 func runServe(ctx context.Context, env *Env, cfg Config) error {
@@ -19,12 +22,62 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	}
 	defer db.Close()
 
+	parser, dims, err := newParser(ctx, db, cfg)
+	if err != nil {
+		return err
+	}
+	spool, err := pipeline.OpenSpool(filepath.Join(cfg.Data, "spool"), pipeline.SpoolOptions{MaxBytes: cfg.SpoolMaxBytes})
+	if err != nil {
+		return err
+	}
+	for _, note := range spool.Recovered {
+		log.Warn("spool repaired", "detail", note)
+	}
+	if st := spool.Stats(); st.Segments > 0 {
+		log.Info("spool replay", "segments", st.Segments, "bytes", st.Bytes)
+	}
+	deliverer := pipeline.NewDeliverer(store.Ingest{DB: db}, 0)
+	// Delivery runs until the HTTP server has stopped taking requests; the final flush below
+	// then drains what is left.
+	deliverCtx, stopDelivery := context.WithCancel(context.Background())
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		spool.Run(deliverCtx, deliverer.Deliver, func(seg string, err error) {
+			log.Warn("spool delivery failed; retrying", "segment", seg, "err", err)
+		})
+	}()
+	defer func() {
+		stopDelivery()
+		<-delivered
+		fctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := spool.Close(fctx, deliverer.Deliver); err != nil {
+			log.Error("final flush incomplete; the rest is delivered at the next start", "err", err)
+		} else {
+			log.Info("spool flushed")
+		}
+	}()
+
+	ingestor := &pipeline.Ingestor{Parser: parser, Spool: spool}
+	if cfg.Demo {
+		d := &demo{db: db, dims: dims, parser: parser, deliverer: deliverer, ingestor: ingestor, scale: cfg.DemoScale, log: log}
+		now := time.Now()
+		if err := d.seed(ctx, now); err != nil {
+			return err
+		}
+		demoCtx, stopDemo := context.WithCancel(ctx)
+		defer stopDemo()
+		go d.stream(demoCtx, now, 2*time.Second)
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           dashboard.New(dashboard.Options{DB: db, Version: version, Logger: log}),
+		Handler: dashboard.New(dashboard.Options{DB: db, Version: version, Logger: log,
+			Ingest: ingestor, Tokens: store.Tokens{DB: db}}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "engine", db.Info().Engine)
