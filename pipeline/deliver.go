@@ -253,6 +253,9 @@ func (d *Deliverer) deliverDossiers(ctx context.Context, rows []models.Dossier, 
 			events = append(events, r.Event(status, r.UpdatedAt))
 			st.Ended = status.Terminal()
 		}
+		// Terminal statuses are absorbing for the event log: a later snapshot that leaves one
+		// updates the latest state only, and the dossier still counts as ended.
+		st.Ended = st.Ended || status.Terminal()
 		st.Version, st.Status = r.Version, r.Status
 		next[r.ID] = st
 		latest = append(latest, r)

@@ -21,7 +21,7 @@ type pipelineFixture struct {
 	deliverer *pipeline.Deliverer
 }
 
-func newFixture(t *testing.T) *pipelineFixture {
+func newFixture(t testing.TB) *pipelineFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -46,13 +46,13 @@ func newFixture(t *testing.T) *pipelineFixture {
 }
 
 // flush seals and delivers everything spooled, like a graceful stop.
-func (f *pipelineFixture) flush(t *testing.T) {
+func (f *pipelineFixture) flush(t testing.TB) {
 	t.Helper()
 	if err := f.spool.Seal(); err != nil {
 		t.Fatal(err)
 	}
 	for f.spool.Stats().Segments > 0 {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		done := make(chan struct{})
 		go func() {
 			f.spool.Run(ctx, f.deliverer.Deliver, func(seg string, err error) { t.Errorf("deliver %s: %v", seg, err) })
@@ -66,7 +66,7 @@ func (f *pipelineFixture) flush(t *testing.T) {
 	}
 }
 
-func (f *pipelineFixture) count(t *testing.T, query string) uint64 {
+func (f *pipelineFixture) count(t testing.TB, query string) uint64 {
 	t.Helper()
 	var n []uint64
 	if err := f.db.Query(context.Background(), &n, query, nil); err != nil {

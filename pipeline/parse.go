@@ -1653,7 +1653,8 @@ func (w *parseWorker) post() (models.Post, bool) {
 	if w.err != nil {
 		return p, false
 	}
-	p.Text = maskPII(text, nil)
+	var scanned *wordScan
+	p.Text, scanned = maskPIIScan(text, nil)
 	if author != "" {
 		p.AuthorHash = w.hash("post-author", p.Platform+"\x00"+author)
 	}
@@ -1678,13 +1679,12 @@ func (w *parseWorker) post() (models.Post, bool) {
 	if w.err != nil {
 		return p, false
 	}
-	var ws wordScan
-	scanned := false
 	scan := func() *wordScan {
-		if !scanned {
-			ws, scanned = scanWords(p.Text), true
+		if scanned == nil {
+			ws := scanWords(p.Text)
+			scanned = &ws
 		}
-		return &ws
+		return scanned
 	}
 	if topic != "" {
 		p.Topic = w.normalizeTopic(topic)

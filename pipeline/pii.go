@@ -44,8 +44,15 @@ func MaskPII(text string, names ...string) string {
 
 // maskPII is MaskPII for NFC text and names already cut into folded words (two or more each).
 func maskPII(text string, names [][]string) string {
+	out, _ := maskPIIScan(text, names)
+	return out
+}
+
+// maskPIIScan is maskPII that also returns the word scan it made of text, when it made one and
+// changed nothing (so the scan is the result's too); else nil.
+func maskPIIScan(text string, names [][]string) (string, *wordScan) {
 	if text == "" {
-		return text
+		return text, nil
 	}
 	var reps []piiSpan
 	hasDigit := strings.ContainsAny(text, "0123456789")
@@ -71,9 +78,9 @@ func maskPII(text string, names [][]string) string {
 		reps = appendHouseNumbers(reps, ws)
 	}
 	if len(reps) == 0 {
-		return text
+		return text, ws
 	}
-	return applySpans(text, reps)
+	return applySpans(text, reps), nil
 }
 
 // piiSpan is a byte range of the text and its replacement token.

@@ -1,23 +1,21 @@
 -- DossierStates: what the store holds of the given dossiers, for the pipeline's event rules.
--- Parameters: ids Array(String); from, to DateTime (the received_at range of the batch, inclusive,
--- which prunes partitions and hits the primary key).
--- Rows: id, version (latest), status (latest), ended (a terminal event was recorded), reopen_count 0.
+-- Parameters: ids Array(String); from, to DateTime (the received_at range of the batch, inclusive:
+-- it prunes partitions and bounds the primary-key range, so the look-up reads only the batch's
+-- days whatever the table's size).
+-- Rows: id, version (latest), status (latest), ended (the latest status is terminal), reopen_count 0.
+-- "ended" follows the latest state: terminal statuses are absorbing in the event rules, so a
+-- dossier whose latest snapshot is terminal has had its one terminal event.
 SELECT
     id,
     latest_version AS version,
     latest_status AS status,
-    id IN (
-        SELECT id FROM dossier_events
-        WHERE status IN ('completed', 'returned', 'rejected', 'withdrawn')
-          AND event_at >= {from:DateTime}
-          AND id IN {ids:Array(String)}
-    ) AS ended,
+    latest_status IN ('completed', 'returned', 'rejected', 'withdrawn') AS ended,
     toUInt8(0) AS reopen_count
 FROM
 (
     SELECT id, max(version) AS latest_version, toString(argMax(status, version)) AS latest_status
     FROM dossiers
-    WHERE received_at BETWEEN {from:DateTime} AND {to:DateTime}
-      AND id IN {ids:Array(String)}
+    PREWHERE received_at BETWEEN {from:DateTime} AND {to:DateTime}
+    WHERE id IN {ids:Array(String)}
     GROUP BY id
 )
