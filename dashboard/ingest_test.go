@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/pipeline"
@@ -95,6 +96,47 @@ func TestIngestRoute(t *testing.T) {
 				}
 				if ing.opts.Source != "api:tok_1" || ing.got != c.body || (c.contentType == "text/csv") != (ing.opts.Format == "csv") {
 					t.Errorf("ingester got stream %s opts %+v body %q", ing.stream, ing.opts, ing.got)
+				}
+			}
+		})
+	}
+}
+
+func TestMetricsEndpoint(t *testing.T) {
+	m := NewMetrics(nil)
+	m.Accepted("posts", 7)
+	m.Rejected("posts", "published_at", 2)
+	m.Stored("posts", 7, 3*time.Millisecond)
+	cases := []struct {
+		name, token, auth, remote string
+		want                      int
+	}{
+		{"loopback without token", "", "", "127.0.0.1:5000", 200},
+		{"remote without token", "", "", "10.1.2.3:5000", 403},
+		{"token required", "s3cret", "", "127.0.0.1:5000", 401},
+		{"token given", "s3cret", "Bearer s3cret", "10.1.2.3:5000", 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := New(Options{DB: fakeDB{}, Metrics: m, MetricsToken: c.token})
+			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			req.RemoteAddr = c.remote
+			if c.auth != "" {
+				req.Header.Set("Authorization", c.auth)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != c.want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, c.want, rec.Body.String())
+			}
+			if c.want == 200 {
+				body := rec.Body.String()
+				for _, s := range []string{`govpulse_ingest_accepted_lines_total{stream="posts"} 7`,
+					`govpulse_ingest_rejected_lines_total{field="published_at",stream="posts"} 2`,
+					`govpulse_store_batch_rows_count{table="posts"} 1`, "go_goroutines"} {
+					if !strings.Contains(body, s) {
+						t.Errorf("metrics lack %s", s)
+					}
 				}
 			}
 		})

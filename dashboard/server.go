@@ -24,6 +24,9 @@ type Options struct {
 	Logger  *slog.Logger
 	Ingest  Ingester    // the ingest API; nil leaves it out
 	Tokens  TokenLookup // checks the ingest API's bearer tokens
+	// Metrics are served on /metrics (nil: a fresh set without pipeline measurements).
+	Metrics      *Metrics
+	MetricsToken string // bearer token for /metrics; empty: loopback clients only
 }
 
 // New returns the HTTP handler with every route of govpulse.
@@ -32,8 +35,11 @@ func New(opts Options) http.Handler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	gin.SetMode(gin.ReleaseMode)
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics(nil)
+	}
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(gin.Recovery(), opts.Metrics.observe)
 	routes(r, opts)
 	return r
 }
@@ -44,6 +50,7 @@ func routes(r *gin.Engine, opts Options) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": opts.Version})
 	})
 	r.GET("/readyz", readyz(opts))
+	r.GET("/metrics", opts.Metrics.handler(opts.MetricsToken))
 	if opts.Ingest != nil {
 		r.POST("/api/v1/ingest/:stream", ingestHandler(opts.Ingest, opts.Tokens, opts.Logger))
 	}

@@ -55,6 +55,8 @@ type Deliverer struct {
 	mu       sync.Mutex
 	cache    map[string]map[string]models.LastState // stream -> id -> state
 	maxCache int
+	// Observer, when set, is told about every batch written.
+	Observer Observer
 	// Stored counts rows written, by table (for metrics and tests).
 	Stored map[string]int
 }
@@ -139,10 +141,15 @@ func (d *Deliverer) Store(ctx context.Context, token string, b Batch) error {
 }
 
 func (d *Deliverer) insert(ctx context.Context, table string, rows any, token string) error {
+	start := time.Now()
 	if err := d.store.Insert(ctx, table, rows, token); err != nil {
 		return err
 	}
-	d.Stored[table] += lenOf(rows)
+	n := lenOf(rows)
+	d.Stored[table] += n
+	if d.Observer != nil {
+		d.Observer.Stored(table, n, time.Since(start))
+	}
 	return nil
 }
 

@@ -26,9 +26,10 @@ const MaxReplyErrors = 1000
 // rows and the rejected lines (as dead letters) to the spool in one fsynced write. When Accept
 // returns without error, everything it counted is durable.
 type Ingestor struct {
-	Parser *Parser
-	Spool  *Spool
-	Now    func() time.Time
+	Parser   *Parser
+	Spool    *Spool
+	Now      func() time.Time
+	Observer Observer // nil: no measurements
 }
 
 // Accept parses r as stream and spools the result. A full spool returns ErrSpoolFull and
@@ -83,6 +84,16 @@ func (in *Ingestor) Accept(ctx context.Context, stream Stream, r io.Reader, opts
 	}
 	if err := in.Spool.Append(records); err != nil {
 		return Reply{}, fmt.Errorf("pipeline: spool %s: %w", stream, err)
+	}
+	if in.Observer != nil {
+		in.Observer.Accepted(string(stream), reply.Accepted)
+		byField := map[string]int{}
+		for _, d := range dead {
+			byField[d.Field]++
+		}
+		for field, n := range byField {
+			in.Observer.Rejected(string(stream), field, n)
+		}
 	}
 	return reply, nil
 }

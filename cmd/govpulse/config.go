@@ -39,6 +39,7 @@ type Config struct {
 	Limit                 int64
 	HashSecret            string
 	SpoolMaxBytes         int64
+	MetricsToken          string
 	Demo                  bool
 	SimDays               int64
 	SimScale              float64
@@ -193,6 +194,9 @@ var options = []option{
 	{flag: "spool-max-bytes", env: "GOVPULSE_SPOOL_MAX_BYTES", commands: serveOnly,
 		usage: "bytes the ingest spool (DATA/spool) may hold before the API answers 503 Retry-After",
 		value: integer(func(c *Config) *int64 { return &c.SpoolMaxBytes })},
+	{flag: "metrics-token", env: "GOVPULSE_METRICS_TOKEN", secret: true, commands: serveOnly,
+		usage: "bearer token Prometheus presents for /metrics (or GOVPULSE_METRICS_TOKEN_FILE); empty: /metrics answers loopback only",
+		value: str(func(c *Config) *string { return &c.MetricsToken })},
 	{flag: "demo", env: "GOVPULSE_DEMO", commands: serveOnly,
 		usage: "on an empty store, seed a year of simulated history, then keep streaming live simulated events",
 		value: boolean(func(c *Config) *bool { return &c.Demo })},

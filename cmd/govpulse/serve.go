@@ -36,7 +36,9 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	if st := spool.Stats(); st.Segments > 0 {
 		log.Info("spool replay", "segments", st.Segments, "bytes", st.Bytes)
 	}
+	metrics := dashboard.NewMetrics(spool)
 	deliverer := pipeline.NewDeliverer(store.Ingest{DB: db}, 0)
+	deliverer.Observer = metrics
 	// Delivery runs until the HTTP server has stopped taking requests; the final flush below
 	// then drains what is left.
 	deliverCtx, stopDelivery := context.WithCancel(context.Background())
@@ -44,6 +46,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	go func() {
 		defer close(delivered)
 		spool.Run(deliverCtx, deliverer.Deliver, func(seg string, err error) {
+			metrics.DeliveryFailed()
 			log.Warn("spool delivery failed; retrying", "segment", seg, "err", err)
 		})
 	}()
@@ -59,7 +62,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 		}
 	}()
 
-	ingestor := &pipeline.Ingestor{Parser: parser, Spool: spool}
+	ingestor := &pipeline.Ingestor{Parser: parser, Spool: spool, Observer: metrics}
 	if cfg.Demo {
 		d := &demo{db: db, dims: dims, parser: parser, deliverer: deliverer, ingestor: ingestor, scale: cfg.DemoScale, log: log}
 		now := time.Now()
@@ -77,7 +80,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	}
 	srv := &http.Server{
 		Handler: dashboard.New(dashboard.Options{DB: db, Version: version, Logger: log,
-			Ingest: ingestor, Tokens: store.Tokens{DB: db}}),
+			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "engine", db.Info().Engine)
