@@ -18,7 +18,7 @@ RUN_ARGS ?=
 # path that scripts/deps.sh fills (evaluated lazily, only by the targets that use it).
 CHDB_LIB = $(or $(GOVPULSE_CHDB_LIB),$(shell scripts/deps.sh chdb-path))
 
-.PHONY: help deps deps-run build run test bench golden fmt vet clean
+.PHONY: help deps deps-run build run test fuzz bench golden fmt vet clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -37,10 +37,23 @@ build: ## build bin/govpulse
 run: deps-run build ## serve on the embedded engine with a year of simulated data streaming live (DATA=./data, RUN_ARGS=...)
 	./$(BIN) serve --demo --data "$(DATA)" $(RUN_ARGS)
 
-test: ## fetch deps, then go vet and all tests (CI=true is passed through)
+# Fuzz targets run briefly in `make test` (their seed corpora also run in the plain test pass);
+# `make fuzz FUZZTIME=10m` runs each longer.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := FuzzParseNDJSON FuzzParseCSV FuzzJSONDecoder FuzzLoadMapping FuzzMaskPII FuzzScoreSentiment FuzzTokenizeText
+
+test: ## fetch deps, then go vet, all tests, and a brief run of every fuzz target (CI=true is passed through)
 	scripts/deps.sh all
 	CI="$${CI:-}" $(GO) vet ./...
 	CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -count=1 -timeout 30m ./...
+	@$(MAKE) fuzz
+
+fuzz: ## run every fuzz target for FUZZTIME (default 3s)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/ >/tmp/govpulse-fuzz-$$t.log 2>&1 \
+			|| { cat /tmp/govpulse-fuzz-$$t.log; exit 1; }; \
+	done
 
 bench: deps ## run every benchmark once (full-scale drivers live under bench/)
 	CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./...

@@ -234,7 +234,7 @@ func defaults() Config {
 		ReadOnlyMaxResultRows: 10000,
 		Limit:                 50,
 		SpoolMaxBytes:         1 << 30,
-		DemoScale:             0.25,
+		DemoScale:             1,
 		SimDays:               365,
 		SimScale:              1,
 		SimSeed:               1,

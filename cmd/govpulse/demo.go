@@ -44,15 +44,46 @@ func (d *demo) seed(ctx context.Context, now time.Time) error {
 	}
 	start := time.Now()
 	d.log.Info("demo: seeding a year of simulated history", "scale", d.scale)
-	chunk := 0
+	// The store is empty and nothing else writes these ids: the seed skips the state look-ups.
+	// Generating and parsing overlap with storing (a queue of two batches).
+	seeder := pipeline.NewDeliverer(store.Ingest{DB: d.db}, 0)
+	seeder.AssumeNew = true
+	seedCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	batches := make(chan pipeline.Batch, 2)
+	stored := make(chan struct{})
+	go func() {
+		defer close(stored)
+		n := 0
+		for b := range batches {
+			n++
+			if seedCtx.Err() == nil {
+				if err := seeder.Store(seedCtx, fmt.Sprintf("demo-seed-%d", n), b); err != nil {
+					stop(err) // the generator sees it and stops
+				}
+			}
+		}
+	}()
 	manifest, err := pipeline.Simulate(d.options(now), func(c pipeline.SimChunk) error {
-		chunk++
-		b, err := d.parse(ctx, c, pipeline.SimSource)
+		if err := context.Cause(seedCtx); err != nil {
+			return err
+		}
+		b, err := d.parse(seedCtx, c, pipeline.SimSource)
 		if err != nil {
 			return err
 		}
-		return d.deliverer.Store(ctx, fmt.Sprintf("demo-seed-%d", chunk), b)
+		select {
+		case batches <- b:
+			return nil
+		case <-seedCtx.Done():
+			return context.Cause(seedCtx)
+		}
 	})
+	close(batches)
+	<-stored
+	if err == nil {
+		err = context.Cause(seedCtx)
+	}
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
