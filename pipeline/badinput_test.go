@@ -15,11 +15,11 @@ func TestBadInputCorpus(t *testing.T) {
 	p := newTestParser(t)
 	valid := jsonLine(t, baseDossier(), nil)
 	bad := []string{
-		strings.Repeat("A", 10<<20),                 // a 10 MB line
+		strings.Repeat("A", 10<<20),                   // a 10 MB line
 		`{"id":"` + strings.Repeat("é", 5<<20) + `"}`, // a 10 MB line of multi-byte text
-		"\x00\x01\x02\x03\xff\xfe\xfd",              // binary garbage
-		"\x1f\x8b\x08\x00garbage",                   // gzip magic inside a line
-		"\xef\xbb\xbf{\"id\":1}",                    // a BOM mid-stream and a wrong type
+		"\x00\x01\x02\x03\xff\xfe\xfd",                // binary garbage
+		"\x1f\x8b\x08\x00garbage",                     // gzip magic inside a line
+		"\xef\xbb\xbf{\"id\":1}",                      // a BOM mid-stream and a wrong type
 		`{`, `}`, `{{}}`, `null`, `true`, `123`, `"text"`, `[]`, `{"id":}`, `{"id":"a",}`, `{"id":"a" "b":1}`,
 		`{"id":"a","id":"b"}`, `{'id':'a'}`, `{"id":"\ud800"}`, `{"id":"a\u0000b"}`, `{"id":NaN}`, `{"id":Infinity}`,
 		`{"fee_vnd":1e400}`, `{"received_at":"2025-02-30T08:00:00+07:00"}`, `{"received_at":"2025-13-01T08:00:00+07:00"}`,
