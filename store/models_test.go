@@ -79,7 +79,7 @@ func TestModelsMatchSchema(t *testing.T) {
 		{"units", "code", []models.Unit{{Code: "H29.123.45", Name: "UBND phường Bến Thành", NameEN: "Ben Thanh Ward People's Committee",
 			Type: "ward", WardCode: "26734", Parent: "H29", Active: true, Version: 2}}},
 		{"fields", "code", []models.Field{{Code: "thu_nghiem", NameVI: "Thử nghiệm", NameEN: "Testing", Version: 2}}},
-		{"procedures", "code", []models.Procedure{{Code: "1.001193", Name: "Đăng ký khai sinh", Field: "ho_tich", OnlineLevel: "full",
+		{"procedures", "code", []models.Procedure{{Code: "9.999999", Name: "Thủ tục thử nghiệm", Field: "ho_tich", OnlineLevel: "full",
 			ProcessingDays: 3, FeeVND: 8000, Active: true, Version: 2}}},
 		{"petition_categories", "code", []models.PetitionCategory{{Code: "thu_nghiem", NameVI: "Thử nghiệm", NameEN: "Testing",
 			Parent: "khac", SLADays: 15, Version: 2}}},
@@ -145,7 +145,7 @@ func TestModelsMatchSchema(t *testing.T) {
 		}
 	})
 
-	testCodes := map[string]string{"provinces": "99", "wards": "99999", "fields": "thu_nghiem", "petition_categories": "thu_nghiem", "units": "H29.123.45"}
+	testCodes := map[string]string{"provinces": "99", "wards": "99999", "fields": "thu_nghiem", "petition_categories": "thu_nghiem", "units": "H29.123.45", "procedures": "9.999999"}
 	covered := map[string]bool{}
 	for _, c := range cases {
 		t.Run(c.table, func(t *testing.T) {
