@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/gob"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -156,23 +157,7 @@ func (d *Deliverer) insert(ctx context.Context, table string, rows any, token st
 	return nil
 }
 
-func lenOf(rows any) int {
-	switch r := rows.(type) {
-	case []models.Dossier:
-		return len(r)
-	case []models.DossierEvent:
-		return len(r)
-	case []models.Petition:
-		return len(r)
-	case []models.PetitionEvent:
-		return len(r)
-	case []models.Post:
-		return len(r)
-	case []models.DeadLetter:
-		return len(r)
-	}
-	return 0
-}
+func lenOf(rows any) int { return reflect.ValueOf(rows).Len() }
 
 // known returns the states of ids, from the cache or, for the rest, from the store.
 func (d *Deliverer) known(ctx context.Context, stream string, ids []string, from, to time.Time,

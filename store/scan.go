@@ -62,7 +62,7 @@ func newRowSink(dest any, columns []string) (*rowSink, error) {
 		for _, c := range columns {
 			idx, ok := m.index[c]
 			if !ok {
-				return nil, fmt.Errorf("store: result column %q has no field in %s", c, s.elem)
+				return nil, fmt.Errorf("store: result column %q has no field in %s (name the column with AS)", shorten(c), s.elem)
 			}
 			s.fields = append(s.fields, idx)
 		}
@@ -121,4 +121,13 @@ func (s *rowSource) values(i int, out []any) []any {
 		out = append(out, v.FieldByIndex(idx).Interface())
 	}
 	return out
+}
+
+// shorten cuts a column name for an error message: an unnamed expression's name is its whole
+// text, parameters included.
+func shorten(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	return s[:77] + "..."
 }
