@@ -92,15 +92,19 @@ func (d Dossier) Event(status DossierStatus, at time.Time) DossierEvent {
 // EndedAt is when d ended: CompletedAt when set, else UpdatedAt, for a terminal status; nil while
 // open. It is the Go twin of the ended_at column (sql/migrations/0002_dossiers.sql).
 func (d Dossier) EndedAt() *time.Time {
-	if !DossierStatus(d.Status).Terminal() {
+	return endTime(DossierStatus(d.Status).Terminal(), d.CompletedAt, d.UpdatedAt)
+}
+
+// endTime is when an item in a final state ended: the source's end time when set, else its last
+// update; nil when it is not final. The result is a copy.
+func endTime(final bool, end *time.Time, updated time.Time) *time.Time {
+	if !final {
 		return nil
 	}
-	if d.CompletedAt != nil {
-		t := *d.CompletedAt
-		return &t
+	if end != nil {
+		updated = *end
 	}
-	t := d.UpdatedAt
-	return &t
+	return &updated
 }
 
 // EffectiveDueAt is DueAt pushed back by the supplement pauses, which DOMAIN §3 excludes from

@@ -90,15 +90,7 @@ func (p Petition) Event(status PetitionStatus, at time.Time) PetitionEvent {
 // ClosedAt is when p was answered: ResolvedAt when set, else UpdatedAt, for a closed status; nil
 // while open (the closed_at column).
 func (p Petition) ClosedAt() *time.Time {
-	if !PetitionStatus(p.Status).Closed() {
-		return nil
-	}
-	if p.ResolvedAt != nil {
-		t := *p.ResolvedAt
-		return &t
-	}
-	t := p.UpdatedAt
-	return &t
+	return endTime(PetitionStatus(p.Status).Closed(), p.ResolvedAt, p.UpdatedAt)
 }
 
 // Validate checks p against the petition contract after enrichment (DueAt filled): identifiers

@@ -1041,27 +1041,17 @@ func (w *parseWorker) str(f int, required bool) string {
 // name returns a one-line text (names, titles): NFC, control characters dropped, white space
 // collapsed, at most maxChars characters.
 func (w *parseWorker) name(f int, required bool, maxChars int) string {
-	if !w.present(f) {
-		if required {
-			w.fail(f, "is required")
-		}
-		return ""
-	}
-	s, ok := w.scalar(f, "a string")
-	if !ok {
-		return ""
-	}
-	s = cleanName(s)
-	if n := utf8.RuneCountInString(s); n > maxChars {
-		w.fail(f, "is longer than %d characters (%d)", maxChars, n)
-		return ""
-	}
-	return s
+	return w.cleaned(f, required, cleanName, maxChars)
 }
 
 // text returns a free text (content, post text): NFC, trimmed, line breaks kept (at most one blank
 // line in a row), other white space collapsed, at most MaxTextChars characters.
 func (w *parseWorker) text(f int, required bool) string {
+	return w.cleaned(f, required, cleanText, MaxTextChars)
+}
+
+// cleaned reads a string field, normalises it with clean and bounds its length in characters.
+func (w *parseWorker) cleaned(f int, required bool, clean func(string) string, maxChars int) string {
 	if !w.present(f) {
 		if required {
 			w.fail(f, "is required")
@@ -1072,9 +1062,9 @@ func (w *parseWorker) text(f int, required bool) string {
 	if !ok {
 		return ""
 	}
-	s = cleanText(s)
-	if n := utf8.RuneCountInString(s); n > MaxTextChars {
-		w.fail(f, "is longer than %d characters (%d)", MaxTextChars, n)
+	s = clean(s)
+	if n := utf8.RuneCountInString(s); n > maxChars {
+		w.fail(f, "is longer than %d characters (%d)", maxChars, n)
 		return ""
 	}
 	return s

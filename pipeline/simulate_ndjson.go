@@ -95,55 +95,40 @@ func AppendPostNDJSON(b []byte, p models.Post, author string) []byte {
 // WriteNDJSON writes the rows of c as contract lines to one writer per stream.
 func (c SimChunk) WriteNDJSON(dossiers, petitions, posts io.Writer) error {
 	buf := make([]byte, 0, 1<<20)
-	flush := func(w io.Writer, stream string) error {
-		if len(buf) == 0 {
-			return nil
-		}
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("simulate: write %s: %w", stream, err)
-		}
-		buf = buf[:0]
-		return nil
-	}
-	for _, d := range c.Dossiers {
-		buf = AppendDossierNDJSON(buf, d)
-		if len(buf) > 512<<10 {
-			if err := flush(dossiers, "dossiers"); err != nil {
-				return err
+	// write appends n lines for one stream, flushing every 512 KiB and at the end.
+	write := func(w io.Writer, stream string, n int, line func(b []byte, i int) []byte) error {
+		for i := 0; i < n; i++ {
+			buf = line(buf, i)
+			if len(buf) > 512<<10 || i == n-1 {
+				if _, err := w.Write(buf); err != nil {
+					return fmt.Errorf("simulate: write %s: %w", stream, err)
+				}
+				buf = buf[:0]
 			}
 		}
+		return nil
 	}
-	if err := flush(dossiers, "dossiers"); err != nil {
+	if err := write(dossiers, "dossiers", len(c.Dossiers), func(b []byte, i int) []byte {
+		return AppendDossierNDJSON(b, c.Dossiers[i])
+	}); err != nil {
 		return err
 	}
-	for i, p := range c.Petitions {
+	if err := write(petitions, "petitions", len(c.Petitions), func(b []byte, i int) []byte {
 		var cit Citizen
 		if i < len(c.Citizens) {
 			cit = c.Citizens[i]
 		}
-		buf = AppendPetitionNDJSON(buf, p, cit)
-		if len(buf) > 512<<10 {
-			if err := flush(petitions, "petitions"); err != nil {
-				return err
-			}
-		}
-	}
-	if err := flush(petitions, "petitions"); err != nil {
+		return AppendPetitionNDJSON(b, c.Petitions[i], cit)
+	}); err != nil {
 		return err
 	}
-	for i, p := range c.Posts {
-		var a string
+	return write(posts, "posts", len(c.Posts), func(b []byte, i int) []byte {
+		var author string
 		if i < len(c.Authors) {
-			a = c.Authors[i]
+			author = c.Authors[i]
 		}
-		buf = AppendPostNDJSON(buf, p, a)
-		if len(buf) > 512<<10 {
-			if err := flush(posts, "posts"); err != nil {
-				return err
-			}
-		}
-	}
-	return flush(posts, "posts")
+		return AppendPostNDJSON(b, c.Posts[i], author)
+	})
 }
 
 func simNonEmpty(s string) *string {
