@@ -82,6 +82,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 		Handler: dashboard.New(dashboard.Options{DB: db, Version: version, Logger: log,
 			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken}),
 		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "engine", db.Info().Engine)
 	if env.Listening != nil {
