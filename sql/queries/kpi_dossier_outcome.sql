@@ -1,0 +1,25 @@
+-- DossierKPIs, outcome side: dossiers that ended in a period (by the local day of ended_at), how
+-- many on time (ended_on_time of 0002: end <= effective_due_at, at most one supplement request) and
+-- early, and the flags as at the end (fee-bearing, paid online, digitised, electronic result), from
+-- dossier_outcome_daily (exact: at most one terminal event per dossier).
+-- Withdrawn dossiers are left out: DOMAIN §3 judges a dossier by its completion, return or
+-- rejection; a withdrawal is the applicant's act, not the unit's handling.
+-- Parameters: from, to Date (local days, half-open: from <= day < to; day is the rollup's first key
+-- column); unit, ward, field String ('' means all).
+-- Measures are read as r.<column>: their aliases reuse the column names, and an unqualified
+-- name would resolve to the aggregate (as in 0005's views).
+-- Row: ended, on_time, early, fee_bearing, paid_online, digitized, e_result, all UInt64.
+SELECT
+    sum(r.ended) AS ended,
+    sum(r.on_time) AS on_time,
+    sum(r.early) AS early,
+    sum(r.fee_bearing) AS fee_bearing,
+    sum(r.paid_online) AS paid_online,
+    sum(r.digitized) AS digitized,
+    sum(r.e_result) AS e_result
+FROM dossier_outcome_daily AS r
+WHERE r.day >= {from:Date} AND r.day < {to:Date}
+    AND r.status != 'withdrawn'
+    AND ({unit:String} = '' OR r.unit_code = {unit:String})
+    AND ({ward:String} = '' OR r.ward_code = {ward:String})
+    AND ({field:String} = '' OR r.field = {field:String})
