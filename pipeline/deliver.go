@@ -61,8 +61,6 @@ type Deliverer struct {
 	// AssumeNew skips the store look-ups: every id not in the cache is taken as never seen. Only
 	// for filling a store known to hold none of the ids (the demo seed into an empty store).
 	AssumeNew bool
-	// Stored counts rows written, by table (for metrics and tests).
-	Stored map[string]int
 }
 
 // NewDeliverer returns a Deliverer writing to st, caching up to maxCache states per stream
@@ -71,7 +69,7 @@ func NewDeliverer(st Store, maxCache int) *Deliverer {
 	if maxCache <= 0 {
 		maxCache = 500_000
 	}
-	return &Deliverer{store: st, maxCache: maxCache, Stored: map[string]int{},
+	return &Deliverer{store: st, maxCache: maxCache,
 		cache: map[string]map[string]models.LastState{
 			string(StreamDossiers): {}, string(StreamPetitions): {}, string(StreamPosts): {},
 		}}
@@ -149,15 +147,11 @@ func (d *Deliverer) insert(ctx context.Context, table string, rows any, token st
 	if err := d.store.Insert(ctx, table, rows, token); err != nil {
 		return err
 	}
-	n := lenOf(rows)
-	d.Stored[table] += n
 	if d.Observer != nil {
-		d.Observer.Stored(table, n, time.Since(start))
+		d.Observer.Stored(table, reflect.ValueOf(rows).Len(), time.Since(start))
 	}
 	return nil
 }
-
-func lenOf(rows any) int { return reflect.ValueOf(rows).Len() }
 
 // known returns the states of ids, from the cache or, for the rest, from the store.
 func (d *Deliverer) known(ctx context.Context, stream string, ids []string, from, to time.Time,
@@ -215,150 +209,140 @@ func timeRange[T any](rows []T, at func(T) time.Time) (from, to time.Time) {
 	return from, to
 }
 
-func (d *Deliverer) deliverDossiers(ctx context.Context, rows []models.Dossier, token func(string) string) error {
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	from, to := timeRange(rows, func(r models.Dossier) time.Time { return r.ReceivedAt })
-	prev, err := d.known(ctx, string(StreamDossiers), ids, from, to, d.store.DossierStates)
-	if err != nil {
-		return err
-	}
-	next := map[string]models.LastState{}
-	var events []models.DossierEvent
-	var latest []models.Dossier
-	for _, r := range rows {
-		st, ok := next[r.ID]
-		if !ok {
-			st, ok = prev[r.ID]
-		}
-		if ok && r.Version <= st.Version {
-			continue // a re-send or an older snapshot: nothing new
-		}
-		status := models.DossierStatus(r.Status)
-		switch {
-		case !ok:
-			events = append(events, r.Event(models.DossierReceived, r.ReceivedAt))
-			if status != models.DossierReceived {
-				events = append(events, r.Event(status, r.UpdatedAt))
-			}
-			st = models.LastState{ID: r.ID, Ended: status.Terminal()}
-		case r.Status != st.Status && !st.Ended:
-			events = append(events, r.Event(status, r.UpdatedAt))
-			st.Ended = status.Terminal()
-		}
-		// Terminal statuses are absorbing for the event log: a later snapshot that leaves one
-		// updates the latest state only, and the dossier still counts as ended.
-		st.Ended = st.Ended || status.Terminal()
-		st.Version, st.Status = r.Version, r.Status
-		next[r.ID] = st
-		latest = append(latest, r)
-	}
-	if len(events) > 0 {
-		if err := d.insert(ctx, "dossier_events", events, token("dossier_events")); err != nil {
-			return err
-		}
-	}
-	if len(latest) > 0 {
-		if err := d.insert(ctx, "dossiers", latest, token("dossiers")); err != nil {
-			return err
-		}
-	}
-	d.remember(string(StreamDossiers), next)
-	return nil
+// streamRules describes how one stream's snapshots are delivered.
+type streamRules[R, E any] struct {
+	stream            string
+	eventTable, table string
+	key               func(R) string
+	at                func(R) time.Time // the key time bounding the look-up
+	version           func(R) uint64
+	lookup            func(context.Context, []string, time.Time, time.Time) ([]models.LastState, error)
+	// step applies the event rules to a newer snapshot r of an id whose last state is st (known
+	// false for a first sight): it may adjust r, and returns the events and the new state.
+	step func(r *R, st models.LastState, known bool) ([]E, models.LastState)
 }
 
-func (d *Deliverer) deliverPetitions(ctx context.Context, rows []models.Petition, token func(string) string) error {
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	from, to := timeRange(rows, func(r models.Petition) time.Time { return r.ReceivedAt })
-	prev, err := d.known(ctx, string(StreamPetitions), ids, from, to, d.store.PetitionStates)
-	if err != nil {
-		return err
-	}
-	next := map[string]models.LastState{}
-	var events []models.PetitionEvent
-	var latest []models.Petition
-	for _, r := range rows {
-		st, ok := next[r.ID]
-		if !ok {
-			st, ok = prev[r.ID]
-		}
-		if ok && r.Version <= st.Version {
-			continue
-		}
-		status := models.PetitionStatus(r.Status)
-		switch {
-		case !ok:
-			st = models.LastState{ID: r.ID, ReopenCount: r.ReopenCount}
-			events = append(events, r.Event(models.PetitionNew, r.ReceivedAt))
-			if status != models.PetitionNew {
-				events = append(events, r.Event(status, r.UpdatedAt))
-			}
-		case r.Status != st.Status:
-			was := models.PetitionStatus(st.Status)
-			if was.Closed() && !status.Closed() {
-				// Leaving a closed status reopens the petition; keep the source's count when it
-				// sends a higher one.
-				st.ReopenCount = max(st.ReopenCount+1, r.ReopenCount)
-			}
-			r.ReopenCount = max(r.ReopenCount, st.ReopenCount)
-			if !(was.Closed() && status.Closed()) { // closed to closed is a correction
-				events = append(events, r.Event(status, r.UpdatedAt))
-			}
-		default:
-			r.ReopenCount = max(r.ReopenCount, st.ReopenCount)
-		}
-		st.Version, st.Status, st.ReopenCount = r.Version, r.Status, r.ReopenCount
-		next[r.ID] = st
-		latest = append(latest, r)
-	}
-	if len(events) > 0 {
-		if err := d.insert(ctx, "petition_events", events, token("petition_events")); err != nil {
-			return err
-		}
-	}
-	if len(latest) > 0 {
-		if err := d.insert(ctx, "petitions", latest, token("petitions")); err != nil {
-			return err
-		}
-	}
-	d.remember(string(StreamPetitions), next)
-	return nil
-}
-
-func (d *Deliverer) deliverPosts(ctx context.Context, rows []models.Post, token func(string) string) error {
+// deliverRows is the frame every stream shares: look up what the store holds, skip re-sends and
+// older snapshots, apply the stream's rules in input order, write events before latest states
+// (so a replay derives the same rows), and cache the new states only after both writes.
+func deliverRows[R, E any](ctx context.Context, d *Deliverer, rows []R, rules streamRules[R, E], token func(string) string) error {
 	keys := make([]string, len(rows))
 	for i, r := range rows {
-		keys[i] = r.Platform + "/" + r.ID
+		keys[i] = rules.key(r)
 	}
-	from, to := timeRange(rows, func(r models.Post) time.Time { return r.PublishedAt })
-	prev, err := d.known(ctx, string(StreamPosts), keys, from, to, d.store.PostStates)
+	from, to := timeRange(rows, rules.at)
+	prev, err := d.known(ctx, rules.stream, keys, from, to, rules.lookup)
 	if err != nil {
 		return err
 	}
 	next := map[string]models.LastState{}
-	var latest []models.Post
+	var events []E
+	var latest []R
 	for i, r := range rows {
 		st, ok := next[keys[i]]
 		if !ok {
 			st, ok = prev[keys[i]]
 		}
-		if ok && r.Version <= st.Version {
-			continue
+		if ok && rules.version(r) <= st.Version {
+			continue // a re-send or an older snapshot: nothing new
 		}
-		r.FirstSeen = !ok
-		next[keys[i]] = models.LastState{ID: keys[i], Version: r.Version}
+		evs, st := rules.step(&r, st, ok)
+		st.ID, st.Version = keys[i], rules.version(r)
+		events = append(events, evs...)
+		next[keys[i]] = st
 		latest = append(latest, r)
 	}
-	if len(latest) > 0 {
-		if err := d.insert(ctx, "posts", latest, token("posts")); err != nil {
+	if len(events) > 0 {
+		if err := d.insert(ctx, rules.eventTable, events, token(rules.eventTable)); err != nil {
 			return err
 		}
 	}
-	d.remember(string(StreamPosts), next)
+	if len(latest) > 0 {
+		if err := d.insert(ctx, rules.table, latest, token(rules.table)); err != nil {
+			return err
+		}
+	}
+	d.remember(rules.stream, next)
 	return nil
+}
+
+func (d *Deliverer) deliverDossiers(ctx context.Context, rows []models.Dossier, token func(string) string) error {
+	return deliverRows(ctx, d, rows, streamRules[models.Dossier, models.DossierEvent]{
+		stream: string(StreamDossiers), eventTable: "dossier_events", table: "dossiers",
+		key:     func(r models.Dossier) string { return r.ID },
+		at:      func(r models.Dossier) time.Time { return r.ReceivedAt },
+		version: func(r models.Dossier) uint64 { return r.Version },
+		lookup:  d.store.DossierStates,
+		step: func(r *models.Dossier, st models.LastState, known bool) ([]models.DossierEvent, models.LastState) {
+			status := models.DossierStatus(r.Status)
+			var events []models.DossierEvent
+			switch {
+			case !known:
+				events = append(events, r.Event(models.DossierReceived, r.ReceivedAt))
+				if status != models.DossierReceived {
+					events = append(events, r.Event(status, r.UpdatedAt))
+				}
+			case r.Status != st.Status && !st.Ended:
+				events = append(events, r.Event(status, r.UpdatedAt))
+			}
+			// Terminal statuses are absorbing for the event log: a later snapshot that leaves one
+			// updates the latest state only, and the dossier still counts as ended.
+			st.Ended = st.Ended || status.Terminal()
+			st.Status = r.Status
+			return events, st
+		},
+	}, token)
+}
+
+func (d *Deliverer) deliverPetitions(ctx context.Context, rows []models.Petition, token func(string) string) error {
+	return deliverRows(ctx, d, rows, streamRules[models.Petition, models.PetitionEvent]{
+		stream: string(StreamPetitions), eventTable: "petition_events", table: "petitions",
+		key:     func(r models.Petition) string { return r.ID },
+		at:      func(r models.Petition) time.Time { return r.ReceivedAt },
+		version: func(r models.Petition) uint64 { return r.Version },
+		lookup:  d.store.PetitionStates,
+		step: func(r *models.Petition, st models.LastState, known bool) ([]models.PetitionEvent, models.LastState) {
+			status := models.PetitionStatus(r.Status)
+			var events []models.PetitionEvent
+			switch {
+			case !known:
+				st.ReopenCount = r.ReopenCount
+				events = append(events, r.Event(models.PetitionNew, r.ReceivedAt))
+				if status != models.PetitionNew {
+					events = append(events, r.Event(status, r.UpdatedAt))
+				}
+			case r.Status != st.Status:
+				was := models.PetitionStatus(st.Status)
+				if was.Closed() && !status.Closed() {
+					// Leaving a closed status reopens the petition; keep the source's count when
+					// it sends a higher one.
+					st.ReopenCount = max(st.ReopenCount+1, r.ReopenCount)
+				}
+				r.ReopenCount = max(r.ReopenCount, st.ReopenCount)
+				if !(was.Closed() && status.Closed()) { // closed to closed is a correction
+					events = append(events, r.Event(status, r.UpdatedAt))
+				}
+			default:
+				r.ReopenCount = max(r.ReopenCount, st.ReopenCount)
+			}
+			st.Status, st.ReopenCount = r.Status, r.ReopenCount
+			return events, st
+		},
+	}, token)
+}
+
+// deliverPosts has no events: a post's first delivery is marked first_seen, which the daily view
+// counts.
+func (d *Deliverer) deliverPosts(ctx context.Context, rows []models.Post, token func(string) string) error {
+	return deliverRows(ctx, d, rows, streamRules[models.Post, struct{}]{
+		stream: string(StreamPosts), table: "posts",
+		key:     func(r models.Post) string { return r.Platform + "/" + r.ID },
+		at:      func(r models.Post) time.Time { return r.PublishedAt },
+		version: func(r models.Post) uint64 { return r.Version },
+		lookup:  d.store.PostStates,
+		step: func(r *models.Post, _ models.LastState, known bool) ([]struct{}, models.LastState) {
+			r.FirstSeen = !known
+			return nil, models.LastState{}
+		},
+	}, token)
 }

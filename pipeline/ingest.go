@@ -98,9 +98,9 @@ func (in *Ingestor) Accept(ctx context.Context, stream Stream, r io.Reader, opts
 	return reply, nil
 }
 
-// DeadLetterOf is the dead-letter row of one rejected line. The raw line is PII-masked: it failed
-// before the masking stage, and admins read dead letters.
+// DeadLetterOf is the dead-letter row of one rejected line. Its raw line is already redacted by
+// the parser (personal fields replaced, PII masked in petition and post lines).
 func DeadLetterOf(stream Stream, source string, rej Rejection, at time.Time) models.DeadLetter {
 	return models.DeadLetter{ReceivedAt: at.In(models.Location), Stream: string(stream), Source: source,
-		Line: uint32(rej.Line), Field: rej.Field, Reason: rej.Message, Raw: MaskPII(rej.Raw)}
+		Line: uint32(rej.Line), Field: rej.Field, Reason: rej.Message, Raw: rej.Raw}
 }

@@ -187,7 +187,7 @@ func (w *simWorld) post(r *rand.Rand, d simDay, topic string, pol int8, wi int) 
 		}
 	}
 	if r.Float64() < 0.2 {
-		text = simFold(text)
+		text = Fold(text) // typed without an input method
 	}
 	if r.Float64() < simPostTopicTagged {
 		l.row.Topic = topic

@@ -168,7 +168,7 @@ func TestSimulateRealism(t *testing.T) {
 		if p.WardCode != "" {
 			ward++
 		}
-		if !hasVietnameseMarks(p.Text) {
+		if !HasDiacritics(p.Text) {
 			folded++
 		}
 	}
@@ -180,15 +180,6 @@ func TestSimulateRealism(t *testing.T) {
 		{"ward tagged share", ratio(ward, ns), 0.1, 0.22},
 		{"texts without diacritics", ratio(folded, ns), 0.12, 0.3},
 	})
-}
-
-func hasVietnameseMarks(s string) bool {
-	for _, r := range s {
-		if _, ok := simFoldMap[r]; ok {
-			return true
-		}
-	}
-	return false
 }
 
 // TestSimulatePostPolarity checks the texts against the pipeline's own scorer: what the

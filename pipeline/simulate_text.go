@@ -403,37 +403,6 @@ func simTeencodeText(r *rand.Rand, s string) string {
 	return strings.Join(words, " ")
 }
 
-// simFold removes the diacritics of Vietnamese text ("Đường ngập" → "Duong ngap"), as
-// people type without an input method.
-func simFold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		if f, ok := simFoldMap[r]; ok {
-			b.WriteRune(f)
-		} else {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-var simFoldMap = func() map[rune]rune {
-	groups := map[rune]string{
-		'a': "àáảãạăằắẳẵặâầấẩẫậ", 'e': "èéẻẽẹêềếểễệ", 'i': "ìíỉĩị", 'o': "òóỏõọôồốổỗộơờớởỡợ",
-		'u': "ùúủũụưừứửữự", 'y': "ỳýỷỹỵ", 'd': "đ",
-		'A': "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'E': "ÈÉẺẼẸÊỀẾỂỄỆ", 'I': "ÌÍỈĨỊ", 'O': "ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
-		'U': "ÙÚỦŨỤƯỪỨỬỮỰ", 'Y': "ỲÝỶỸỴ", 'D': "Đ",
-	}
-	m := map[rune]rune{}
-	for base, list := range groups {
-		for _, r := range list {
-			m[r] = base
-		}
-	}
-	return m
-}()
-
 // simWardMention is how a post names a ward: "phường Bến Thành", "P. Bến Thành", "P.Bến Thành" or
 // the bare name, in a phrase that fits the templates' {at}.
 func simWardMention(r *rand.Rand, wd *simWard) string {

@@ -136,6 +136,19 @@ func integer(f func(*Config) *int64) func(*Config) flag.Value {
 	}
 }
 
+// number adapts a float64 Config field to flag.Value, like integer (used by --scale).
+func number(f func(*Config) *float64) func(*Config) flag.Value {
+	return func(c *Config) flag.Value {
+		return value[float64]{f(c), func(s string) (float64, error) {
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return 0, fmt.Errorf("want a number such as 0.1, got %q", s)
+			}
+			return x, nil
+		}, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }}
+	}
+}
+
 var (
 	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate"}
 	simulateOnly   = []string{"simulate"}
@@ -214,7 +227,7 @@ var options = []option{
 		value: str(func(c *Config) *string { return &c.SimProvince })},
 	{flag: "start", env: "GOVPULSE_SIM_START", usage: "first day YYYY-MM-DD (default: --days before today)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimStart })},
-	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json", commands: simulateOnly,
+	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json (empty: store the simulation in the engine)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimOut })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},

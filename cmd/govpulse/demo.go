@@ -16,13 +16,12 @@ import (
 // real pipeline (contract NDJSON → parser → deliverer), then keeps streaming live simulated events
 // through the ingest spool, as an upstream system would.
 type demo struct {
-	db        store.DB
-	dims      store.Dimensions
-	parser    *pipeline.Parser
-	deliverer *pipeline.Deliverer
-	ingestor  *pipeline.Ingestor
-	scale     float64
-	log       *slog.Logger
+	db       store.DB
+	dims     store.Dimensions
+	parser   *pipeline.Parser
+	ingestor *pipeline.Ingestor
+	scale    float64
+	log      *slog.Logger
 }
 
 func (d *demo) options(now time.Time) pipeline.SimOptions {
@@ -45,45 +44,9 @@ func (d *demo) seed(ctx context.Context, now time.Time) error {
 	start := time.Now()
 	d.log.Info("demo: seeding a year of simulated history", "scale", d.scale)
 	// The store is empty and nothing else writes these ids: the seed skips the state look-ups.
-	// Generating and parsing overlap with storing (a queue of two batches).
 	seeder := pipeline.NewDeliverer(store.Ingest{DB: d.db}, 0)
 	seeder.AssumeNew = true
-	seedCtx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	batches := make(chan pipeline.Batch, 2)
-	stored := make(chan struct{})
-	go func() {
-		defer close(stored)
-		n := 0
-		for b := range batches {
-			n++
-			if seedCtx.Err() == nil {
-				if err := seeder.Store(seedCtx, fmt.Sprintf("demo-seed-%d", n), b); err != nil {
-					stop(err) // the generator sees it and stops
-				}
-			}
-		}
-	}()
-	manifest, err := pipeline.Simulate(d.options(now), func(c pipeline.SimChunk) error {
-		if err := context.Cause(seedCtx); err != nil {
-			return err
-		}
-		b, err := d.parse(seedCtx, c, pipeline.SimSource)
-		if err != nil {
-			return err
-		}
-		select {
-		case batches <- b:
-			return nil
-		case <-seedCtx.Done():
-			return context.Cause(seedCtx)
-		}
-	})
-	close(batches)
-	<-stored
-	if err == nil {
-		err = context.Cause(seedCtx)
-	}
+	manifest, err := storeSimulation(ctx, d.parser, seeder, d.options(now), "demo-seed", d.log)
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
@@ -92,28 +55,76 @@ func (d *demo) seed(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// parse turns simulated rows into stored rows the way upstream data would go: as contract NDJSON
-// through the parser (validation, masking, sentiment, ward and topic inference).
-func (d *demo) parse(ctx context.Context, c pipeline.SimChunk, source string) (pipeline.Batch, error) {
-	var ds, ps, pos bytes.Buffer
-	if err := c.WriteNDJSON(&ds, &ps, &pos); err != nil {
+// storeSimulation simulates opts and stores the result through the real pipeline: each chunk as
+// contract NDJSON through the parser (validation, masking, sentiment, ward and topic inference)
+// and the deliverer. Batch tokens are "<token>-<n>", so storing the same simulation again with
+// the same token changes nothing. Generating and parsing overlap with storing (a queue of two).
+func storeSimulation(ctx context.Context, parser *pipeline.Parser, d *pipeline.Deliverer, opts pipeline.SimOptions,
+	token string, log *slog.Logger) (pipeline.Manifest, error) {
+	simCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	batches := make(chan pipeline.Batch, 2)
+	stored := make(chan struct{})
+	go func() {
+		defer close(stored)
+		n := 0
+		for b := range batches {
+			n++
+			if simCtx.Err() == nil {
+				if err := d.Store(simCtx, fmt.Sprintf("%s-%d", token, n), b); err != nil {
+					stop(err) // the generator sees it and stops
+				}
+			}
+		}
+	}()
+	manifest, err := pipeline.Simulate(opts, func(c pipeline.SimChunk) error {
+		if err := context.Cause(simCtx); err != nil {
+			return err
+		}
+		b, err := parseSimulated(simCtx, parser, c, log)
+		if err != nil {
+			return err
+		}
+		select {
+		case batches <- b:
+			return nil
+		case <-simCtx.Done():
+			return context.Cause(simCtx)
+		}
+	})
+	close(batches)
+	<-stored
+	if err == nil {
+		err = context.Cause(simCtx)
+	}
+	return manifest, err
+}
+
+// simulatedNDJSON encodes a chunk as contract NDJSON, one body per stream.
+func simulatedNDJSON(c pipeline.SimChunk) (map[pipeline.Stream]*bytes.Buffer, error) {
+	bodies := map[pipeline.Stream]*bytes.Buffer{pipeline.StreamDossiers: {}, pipeline.StreamPetitions: {}, pipeline.StreamPosts: {}}
+	err := c.WriteNDJSON(bodies[pipeline.StreamDossiers], bodies[pipeline.StreamPetitions], bodies[pipeline.StreamPosts])
+	return bodies, err
+}
+
+// parseSimulated turns simulated rows into stored rows the way upstream data would go.
+func parseSimulated(ctx context.Context, parser *pipeline.Parser, c pipeline.SimChunk, log *slog.Logger) (pipeline.Batch, error) {
+	bodies, err := simulatedNDJSON(c)
+	if err != nil {
 		return pipeline.Batch{}, err
 	}
 	var b pipeline.Batch
-	for _, in := range []struct {
-		stream pipeline.Stream
-		buf    *bytes.Buffer
-	}{{pipeline.StreamDossiers, &ds}, {pipeline.StreamPetitions, &ps}, {pipeline.StreamPosts, &pos}} {
-		if in.buf.Len() == 0 {
+	for _, stream := range []pipeline.Stream{pipeline.StreamDossiers, pipeline.StreamPetitions, pipeline.StreamPosts} {
+		if bodies[stream].Len() == 0 {
 			continue
 		}
-		_, err := d.parser.Parse(ctx, in.stream, in.buf, pipeline.ParseOptions{Source: source}, func(ch pipeline.Chunk) error {
+		_, err := parser.Parse(ctx, stream, bodies[stream], pipeline.ParseOptions{Source: pipeline.SimSource}, func(ch pipeline.Chunk) error {
 			b.Dossiers = append(b.Dossiers, ch.Dossiers...)
 			b.Petitions = append(b.Petitions, ch.Petitions...)
 			b.Posts = append(b.Posts, ch.Posts...)
 			for _, rej := range ch.Rejected {
 				// Simulated rows are valid by construction; a rejection is a defect worth seeing.
-				d.log.Warn("demo: simulated line rejected", "stream", in.stream, "line", rej.Line, "field", rej.Field, "reason", rej.Message)
+				log.Warn("simulated line rejected", "stream", stream, "line", rej.Line, "field", rej.Field, "reason", rej.Message)
 			}
 			return nil
 		})
@@ -142,16 +153,16 @@ func (d *demo) stream(ctx context.Context, from time.Time, every time.Duration) 
 			if c.Len() == 0 {
 				continue
 			}
-			var ds, ps, pos bytes.Buffer
-			if err := c.WriteNDJSON(&ds, &ps, &pos); err != nil {
+			bodies, err := simulatedNDJSON(c)
+			if err != nil {
 				d.log.Error("demo: encode live events", "err", err)
 				continue
 			}
-			for stream, buf := range map[pipeline.Stream]*bytes.Buffer{pipeline.StreamDossiers: &ds, pipeline.StreamPetitions: &ps, pipeline.StreamPosts: &pos} {
-				if buf.Len() == 0 {
+			for stream, body := range bodies {
+				if body.Len() == 0 {
 					continue
 				}
-				reply, err := d.ingestor.Accept(ctx, stream, buf, pipeline.ParseOptions{Source: pipeline.SimSource})
+				reply, err := d.ingestor.Accept(ctx, stream, body, pipeline.ParseOptions{Source: pipeline.SimSource})
 				if err != nil {
 					d.log.Warn("demo: live events not accepted", "stream", stream, "err", err)
 					continue

@@ -54,3 +54,27 @@ func TestServeDemoSeedsOnce(t *testing.T) {
 		t.Error("no petition with a masked phone and a citizen hash")
 	}
 }
+
+// TestSimulateIntoStore runs `govpulse simulate` without --out twice: the simulation is stored
+// through the pipeline, and storing it again changes nothing.
+func TestSimulateIntoStore(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"simulate", "--days", "20", "--scale", "0.05", "--start", "2025-10-01", "--data", dir, "--chdb-lib", chdbLib()}
+	var first uint64
+	for i := 0; i < 2; i++ {
+		code, out, errs := run(t, args...)
+		needEngine(t, errs)
+		if code != 0 || !strings.Contains(out, "stored ") {
+			t.Fatalf("run %d: exit %d\n%s\n%s", i, code, out, errs)
+		}
+		n := countIn(t, dir, "SELECT sum(received) FROM dossier_intake_daily")
+		if i == 0 {
+			first = n
+			if n == 0 {
+				t.Fatal("nothing stored")
+			}
+		} else if n != first {
+			t.Errorf("second run changed the intake from %d to %d", first, n)
+		}
+	}
+}

@@ -45,7 +45,7 @@ func init() {
 		"healthcheck": {summary: "Exit 0 when --url answers 200 (for container health checks).", run: runHealthcheck},
 		"import": {summary: "Load NDJSON or CSV files (.gz too) into a stream, with a progress bar and a summary.", run: runImport,
 			args: "FILE..."},
-		"simulate": {summary: "Write simulated dossiers, petitions and posts (NDJSON) and the manifest of planted incidents to --out.", run: runSimulate},
+		"simulate": {summary: "Simulate dossiers, petitions and posts with planted incidents: to --out as NDJSON and a manifest, or into the engine.", run: runSimulate},
 		"token": {summary: "Manage ingest tokens: add --stream S --name N, list, revoke ID.", run: runToken,
 			args: "add|list|revoke [ID]"},
 		"dead-letters": {summary: "Show the most recent rejected ingest lines and why.", run: runDeadLetters},

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 
 	ingestor := &pipeline.Ingestor{Parser: parser, Spool: spool, Observer: metrics}
 	if cfg.Demo {
-		d := &demo{db: db, dims: dims, parser: parser, deliverer: deliverer, ingestor: ingestor, scale: cfg.DemoScale, log: log}
+		d := &demo{db: db, dims: dims, parser: parser, ingestor: ingestor, scale: cfg.DemoScale, log: log}
 		now := time.Now()
 		if err := d.seed(ctx, now); err != nil {
 			return err

@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
@@ -69,36 +68,6 @@ func parseSimulateOptions(days int64, scale float64, seed int64, province, start
 	return o, nil
 }
 
-// number adapts a float64 Config field to flag.Value, like integer (used by --scale).
-func number(f func(*Config) *float64) func(*Config) flag.Value {
-	return func(c *Config) flag.Value {
-		return value[float64]{f(c), func(s string) (float64, error) {
-			x, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return 0, fmt.Errorf("want a number such as 0.1, got %q", s)
-			}
-			return x, nil
-		}, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }}
-	}
-}
-
-// runSimulateWith opens the configured engine (applying migrations, which seed the dimension
-// tables), simulates and writes the files into out, then prints a summary. The command's
-// runSimulate maps the Config fields onto opts and out.
-func runSimulateWith(ctx context.Context, env *Env, cfg Config, opts simulateOptions, out string) error {
-	if out == "" {
-		return errors.New("GOVPULSE_SIM_OUT / --out: the output directory is required")
-	}
-	log := cfg.logger(env.Stderr)
-	db, err := openMigrated(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = simulateTo(ctx, db, opts, out, env.Stdout, log)
-	return err
-}
-
 // simulateTo reads the dimension rows of opts.Province from db, simulates, and writes
 // dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json into the directory out
 // (created if missing). The NDJSON files are written under temporary names and renamed at the
@@ -108,22 +77,13 @@ func simulateTo(ctx context.Context, db store.DB, opts simulateOptions, out stri
 	if opts.Province == "" {
 		opts.Province = "79"
 	}
-	var sim pipeline.SimOptions
-	sim.Start, sim.Days, sim.Scale, sim.Seed, sim.Province, sim.Now = opts.Start, opts.Days, opts.Scale, opts.Seed, opts.Province, opts.Now
-	if err := db.Query(ctx, &sim.Wards, "SELECT * FROM wards FINAL WHERE province_code = {p:String} ORDER BY code", store.Params{"p": opts.Province}); err != nil {
-		return pipeline.Manifest{}, fmt.Errorf("simulate: read wards: %w", err)
+	dims, err := store.LoadDimensions(ctx, db)
+	if err != nil {
+		return pipeline.Manifest{}, fmt.Errorf("simulate: %w", err)
 	}
-	if len(sim.Wards) == 0 {
-		return pipeline.Manifest{}, fmt.Errorf("GOVPULSE_SIM_PROVINCE / --province: no wards of province %q in the wards table (seeded: 79, 31, 92)", opts.Province)
-	}
-	if err := db.Query(ctx, &sim.Units, "SELECT * FROM units FINAL ORDER BY code", nil); err != nil {
-		return pipeline.Manifest{}, fmt.Errorf("simulate: read units: %w", err)
-	}
-	if err := db.Query(ctx, &sim.Fields, "SELECT * FROM fields FINAL ORDER BY code", nil); err != nil {
-		return pipeline.Manifest{}, fmt.Errorf("simulate: read fields: %w", err)
-	}
-	if err := db.Query(ctx, &sim.Categories, "SELECT * FROM petition_categories FINAL ORDER BY code", nil); err != nil {
-		return pipeline.Manifest{}, fmt.Errorf("simulate: read petition categories: %w", err)
+	sim, err := simOptions(dims, opts)
+	if err != nil {
+		return pipeline.Manifest{}, err
 	}
 
 	if err := os.MkdirAll(out, 0o755); err != nil {
@@ -203,10 +163,50 @@ func simulateTo(ctx context.Context, db store.DB, opts simulateOptions, out stri
 	return man, nil
 }
 
+// runSimulate simulates and, with --out, writes the contract files and the manifest there;
+// without --out it stores the simulation in the configured engine through the pipeline (storing
+// the same simulation twice changes nothing).
 func runSimulate(ctx context.Context, env *Env, cfg Config) error {
 	opts, err := parseSimulateOptions(cfg.SimDays, cfg.SimScale, cfg.SimSeed, cfg.SimProvince, cfg.SimStart, time.Now())
 	if err != nil {
 		return err
 	}
-	return runSimulateWith(ctx, env, cfg, opts, cfg.SimOut)
+	log := cfg.logger(env.Stderr)
+	db, err := openMigrated(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.SimOut != "" {
+		_, err = simulateTo(ctx, db, opts, cfg.SimOut, env.Stdout, log)
+		return err
+	}
+	parser, dims, err := newParser(ctx, db, cfg)
+	if err != nil {
+		return err
+	}
+	sim, err := simOptions(dims, opts)
+	if err != nil {
+		return err
+	}
+	began := time.Now()
+	token := fmt.Sprintf("sim-%s-%d-%s-%d-%g", opts.Province, opts.Seed, opts.Start.Format("20060102"), opts.Days, opts.Scale)
+	token = strings.NewReplacer(".", "_", "+", "_").Replace(token)
+	man, err := storeSimulation(ctx, parser, pipeline.NewDeliverer(store.Ingest{DB: db}, 0), sim, token, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "stored %d dossiers, %d petitions, %d posts (%d incidents planted) in %s\n",
+		man.Counts.Dossiers, man.Counts.Petitions, man.Counts.Posts, len(man.Incidents), time.Since(began).Round(time.Millisecond))
+	return nil
+}
+
+// simOptions combines the command's settings with the dimension rows, refusing a province that
+// has no wards.
+func simOptions(dims store.Dimensions, opts simulateOptions) (pipeline.SimOptions, error) {
+	if !slices.ContainsFunc(dims.Wards, func(w models.Ward) bool { return w.ProvinceCode == opts.Province }) {
+		return pipeline.SimOptions{}, fmt.Errorf("GOVPULSE_SIM_PROVINCE / --province: no wards of province %q in the wards table (seeded: 79, 31, 92)", opts.Province)
+	}
+	return pipeline.SimOptions{Start: opts.Start, Days: opts.Days, Scale: opts.Scale, Seed: opts.Seed, Province: opts.Province, Now: opts.Now,
+		Wards: dims.Wards, Units: dims.Units, Fields: dims.Fields, Categories: dims.Categories}, nil
 }
