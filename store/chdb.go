@@ -302,8 +302,7 @@ func scanBlocks(blocks []*proto.Block, dest any) error {
 	}
 	if sink == nil {
 		// No blocks: still validate dest so a wrong type is never silently accepted.
-		rv := reflectSliceCheck(dest)
-		return rv
+		return checkSliceDest(dest)
 	}
 	return nil
 }

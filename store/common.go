@@ -23,8 +23,8 @@ func validIdentifier(s string) bool {
 	return true
 }
 
-// reflectSliceCheck validates a scan destination when a result has no rows at all.
-func reflectSliceCheck(dest any) error {
+// checkSliceDest checks that a scan destination is a pointer to a slice.
+func checkSliceDest(dest any) error {
 	rv := reflect.ValueOf(dest)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
 		return fmt.Errorf("store: scan destination must be a pointer to a slice, got %T", dest)

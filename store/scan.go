@@ -51,10 +51,10 @@ type rowSink struct {
 
 // newRowSink checks dest (a pointer to a slice) against the result's columns.
 func newRowSink(dest any, columns []string) (*rowSink, error) {
-	rv := reflect.ValueOf(dest)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
-		return nil, fmt.Errorf("store: scan destination must be a pointer to a slice, got %T", dest)
+	if err := checkSliceDest(dest); err != nil {
+		return nil, err
 	}
+	rv := reflect.ValueOf(dest)
 	s := &rowSink{slice: rv.Elem(), elem: rv.Elem().Type().Elem()}
 	if s.elem.Kind() == reflect.Struct && s.elem.String() != "time.Time" {
 		s.isStruct = true
