@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
@@ -12,9 +14,22 @@ import (
 )
 
 // KPIs for a period and a scope, each beside the previous period and the same period last year
-// (DOMAIN §5: "this week vs last and vs last year"). Every number comes from the daily rollups of
-// sql/migrations/0005_rollups.sql, which are exact by their ingest contracts; the queries filter
-// the rollups' first key column (day) directly.
+// (DOMAIN §5: "this week vs last and vs last year"). The numbers come from the daily rollups of
+// sql/migrations/0005_rollups.sql and 0012_kpi_rollups.sql, which are exact by their ingest
+// contracts; the queries filter the rollups' first key column (day) directly. The one exception
+// is satisfaction, read from the latest-state tables (dossiers / petitions FINAL) filtered on
+// received_at, their key's first column: ratings arrive after the end event and no event
+// records them, so no rollup can count them exactly.
+//
+// The same query files and the same figure-to-value rules serve SeriesOf (series.go): a KPI is
+// its series with one bucket spanning the whole period.
+//
+// Withdrawn dossiers (decision, reviewed against DOMAIN §3): they are left out of every outcome
+// KPI (ended, early / on due / late, on-time rate, the shares of ended dossiers, processing
+// time), because §3 judges a dossier by its end "completed, else returned, else
+// stopped/rejected" and a withdrawal is the applicant's act, not the unit's handling; counting it
+// as on time would flatter a unit, as late would blame it. They do count as received and, once
+// withdrawn, they are no longer open.
 
 // Querier runs a SELECT and scans its rows into dest, a pointer to a slice of structs tagged
 // `ch:"column"`. store.DB satisfies it.
@@ -22,15 +37,35 @@ type Querier interface {
 	Query(ctx context.Context, dest any, query string, params store.Params) error
 }
 
-// Scope narrows KPIs to one unit, ward, field, petition category or platform; "" means all.
-// A dimension the source does not carry (a category for dossiers, a unit for posts) is refused
-// with an error matching models.ErrInvalid rather than silently ignored.
+// Scope narrows KPIs to one unit, ward, field, petition category, platform or post topic; ""
+// means all. A dimension the source does not carry (a category for dossiers, a unit for posts) is
+// refused with an error matching models.ErrInvalid rather than silently ignored.
 type Scope struct {
-	Unit     string // unit code (dossiers: receiving unit; petitions: handling unit)
-	Ward     string // ward code
-	Field    string // field code (dossiers only)
-	Category string // petition category code (petitions only)
-	Platform string // a models.Platform (posts only)
+	Unit     string `json:"unit,omitempty"`     // unit code (dossiers: receiving unit; petitions: handling unit)
+	Ward     string `json:"ward,omitempty"`     // ward code
+	Field    string `json:"field,omitempty"`    // field code (dossiers only)
+	Category string `json:"category,omitempty"` // petition category code (petitions only)
+	Platform string `json:"platform,omitempty"` // a models.Platform (posts only)
+	Topic    string `json:"topic,omitempty"`    // post topic code (posts only)
+}
+
+// Options are the configurable thresholds of the KPIs. The zero Options mean the defaults.
+type Options struct {
+	// ForwardSLAMinutes is the time within which a petition must be forwarded to its handling
+	// unit (DOMAIN §1: 5 minutes in HCMC, cfg). A petition counts as forwarded within it when
+	// forwarded_at − received_at < ForwardSLAMinutes × 60 s. 0 means DefaultForwardSLAMinutes;
+	// at most 65534.
+	ForwardSLAMinutes int
+}
+
+// DefaultForwardSLAMinutes is the HCMC Portal 1022 rule: forward a case within 5 minutes.
+const DefaultForwardSLAMinutes = 5
+
+func (o Options) forwardSLA() int {
+	if o.ForwardSLAMinutes <= 0 {
+		return DefaultForwardSLAMinutes
+	}
+	return min(o.ForwardSLAMinutes, 65534)
 }
 
 // wilsonZ is the normal quantile of a two-sided 95% interval.
@@ -43,10 +78,12 @@ const smallVolume = 30
 // never 0%) when Den is 0, and Low and High are then 0. SmallVolume is true when Den < 30, where
 // the interval is wide and a ranking should not lean on the rate.
 type Rate struct {
-	Num, Den    float64
-	Value       *float64
-	Low, High   float64
-	SmallVolume bool
+	Num         float64  `json:"num"`
+	Den         float64  `json:"den"`
+	Value       *float64 `json:"value"`
+	Low         float64  `json:"low"`
+	High        float64  `json:"high"`
+	SmallVolume bool     `json:"small_volume"`
 }
 
 // NewRate is the Rate num/den with its Wilson 95% interval. num must lie in [0, den].
@@ -68,8 +105,9 @@ func NewRate(num, den float64) Rate {
 // Score is a signed ratio Sum/N that is not a proportion (net sentiment, in [-1, 1]), so it has
 // no Wilson interval. Value is nil when N is 0.
 type Score struct {
-	Sum, N float64
-	Value  *float64
+	Sum   float64  `json:"sum"`
+	N     float64  `json:"n"`
+	Value *float64 `json:"value"`
 }
 
 // NewScore is the Score sum/n.
@@ -82,191 +120,338 @@ func NewScore(sum, n float64) Score {
 	return s
 }
 
-// Value is one KPI figure in one period: exactly one of Count, Rate and Score is set, according
-// to the KPI.
+// Quantity is a statistic in the KPI's unit (days) over N cases: a mean, a median or a 90th
+// percentile. Value is nil (N/A) when N is 0.
+type Quantity struct {
+	Value *float64 `json:"value"`
+	N     float64  `json:"n"`
+}
+
+// Value is one KPI figure in one period: exactly one of Count, Rate, Score and Quantity is set,
+// according to the KPI.
 type Value struct {
-	Count *uint64
-	Rate  *Rate
-	Score *Score
+	Count    *uint64   `json:"count,omitempty"`
+	Rate     *Rate     `json:"rate,omitempty"`
+	Score    *Score    `json:"score,omitempty"`
+	Quantity *Quantity `json:"quantity,omitempty"`
+}
+
+// Number is the figure of v as one number, whichever kind it is; nil when it is N/A.
+func (v Value) Number() *float64 {
+	switch {
+	case v.Count != nil:
+		f := float64(*v.Count)
+		return &f
+	case v.Rate != nil:
+		return v.Rate.Value
+	case v.Score != nil:
+		return v.Score.Value
+	case v.Quantity != nil:
+		return v.Quantity.Value
+	}
+	return nil
 }
 
 // KPI is one indicator for a period (Current), the period before it (models.Period.Previous) and
 // the same period a year earlier (models.Period.SameLastYear). Key is stable snake_case; Unit
-// names what it counts ("dossiers", "petitions", "posts") or "ratio" (0-1) or "score" (-1 to 1).
-// HigherIsBetter is the direction a leader reads as improvement; for plain volumes it is the
-// service view (more dossiers handled is better, more petitions or posts is not).
+// names what it counts ("dossiers", "petitions", "posts"), "ratio" (0-1), "score" (-1 to 1) or
+// "days". HigherIsBetter is the direction a leader reads as improvement; for plain volumes it is
+// the service view (more dossiers handled is better, more petitions or posts is not).
 type KPI struct {
-	Key            string
-	Unit           string
-	HigherIsBetter bool
-	Current        Value
-	Previous       Value
-	LastYear       Value
+	Key            string `json:"key"`
+	Unit           string `json:"unit"`
+	HigherIsBetter bool   `json:"higher_is_better"`
+	Current        Value  `json:"current"`
+	Previous       Value  `json:"previous"`
+	LastYear       Value  `json:"last_year"`
 }
 
-// The KPI keys.
+// The KPI keys, in the order DossierKPIs, PetitionKPIs and PostKPIs return them.
 const (
-	KeyDossiersReceived      = "dossiers_received"
-	KeyDossiersEnded         = "dossiers_ended"
-	KeyDossiersEndedEarly    = "dossiers_ended_early"
-	KeyDossiersEndedOnDue    = "dossiers_ended_on_due"
-	KeyDossiersEndedLate     = "dossiers_ended_late"
-	KeyDossierOnTimeRate     = "dossier_on_time_rate"
-	KeyDossierOnlineShare    = "dossier_online_share"
-	KeyDossierOnlinePayShare = "dossier_online_payment_share"
-	KeyDossierDigitizedShare = "dossier_digitized_share"
-	KeyDossierEResultShare   = "dossier_e_result_share"
-	KeyPetitionsReceived     = "petitions_received"
-	KeyPetitionsClosed       = "petitions_closed"
-	KeyPetitionOnTimeRate    = "petition_on_time_rate"
-	KeyPostsVolume           = "posts_volume"
-	KeyPostNegativeShare     = "post_negative_share"
-	KeyPostNetSentiment      = "post_net_sentiment"
+	KeyDossiersReceived       = "dossiers_received"
+	KeyDossiersEnded          = "dossiers_ended"
+	KeyDossiersEndedEarly     = "dossiers_ended_early"
+	KeyDossiersEndedOnDue     = "dossiers_ended_on_due"
+	KeyDossiersEndedLate      = "dossiers_ended_late"
+	KeyDossierOnTimeRate      = "dossier_on_time_rate"
+	KeyDossiersOpen           = "dossiers_open"
+	KeyDossiersOpenOverdue    = "dossiers_open_overdue"
+	KeyDossierOnlineShare     = "dossier_online_share"
+	KeyDossierOnlinePayShare  = "dossier_online_payment_share"
+	KeyDossierDigitizedShare  = "dossier_digitized_share"
+	KeyDossierEResultShare    = "dossier_e_result_share"
+	KeyDossierProcessingMean  = "dossier_processing_days_mean"
+	KeyDossierProcessingMed   = "dossier_processing_days_median"
+	KeyDossierProcessingP90   = "dossier_processing_days_p90"
+	KeyDossierSatisfaction    = "dossier_satisfaction_rate"
+	KeyPetitionsReceived      = "petitions_received"
+	KeyPetitionsClosed        = "petitions_closed"
+	KeyPetitionOnTimeRate     = "petition_on_time_rate"
+	KeyPetitionForwardedInSLA = "petition_forwarded_within_sla_rate"
+	KeyPetitionResolveMedian  = "petition_resolve_days_median"
+	KeyPetitionResolveP90     = "petition_resolve_days_p90"
+	KeyPetitionsBacklog       = "petitions_backlog"
+	KeyPetitionsOverdue       = "petitions_overdue"
+	KeyPetitionReopenRate     = "petition_reopen_rate"
+	KeyPetitionSatisfaction   = "petition_satisfaction_rate"
+	KeyPostsVolume            = "posts_volume"
+	KeyPostNegativeShare      = "post_negative_share"
+	KeyPostNetSentiment       = "post_net_sentiment"
+	KeyPostEngagementScore    = "post_engagement_sentiment"
 )
 
-type dossierIntakeRow struct {
-	Received uint64 `ch:"received"`
-	Online   uint64 `ch:"online"`
+// part is one query file's worth of figures; a metric names the parts it needs.
+type part uint16
+
+const (
+	partDossierIntake part = 1 << iota
+	partDossierOutcome
+	partDossierProcessing
+	partDossierOpen
+	partDossierSatisfaction
+	partPetitionIntake
+	partPetitionOutcome
+	partPetitionHandling
+	partPetitionReopen
+	partPetitionOpen
+	partPetitionSatisfaction
+	partPosts
+	partPostEngagement
+)
+
+// unitBlind are the petition parts whose rollups do not know the handling unit.
+const unitBlind = partPetitionIntake | partPetitionOpen
+
+// figures are the raw numbers of one bucket (a whole period for a KPI).
+type figures struct {
+	dReceived, dOnline                                         uint64
+	dEnded, dOnTime, dEarly, dFee, dPaid, dDigitized, dEResult uint64
+	dNetSeconds                                                int64
+	dProcessing                                                histogram // quarter days
+	dOpen, dOverdue                                            uint64
+	dRated, dSatisfied                                         uint64
+
+	pReceived, pClosed, pOnTime uint64
+	pHandling                   histogram // hours
+	pForwarded, pForwardedInSLA uint64
+	pReopened                   uint64
+	pBacklog, pOverdue          uint64
+	pRated, pSatisfied          uint64
+
+	posts, negative, positive uint64
+	weight                    uint64
+	weighted                  float64
 }
 
-type dossierOutcomeRow struct {
-	Ended      uint64 `ch:"ended"`
-	OnTime     uint64 `ch:"on_time"`
-	Early      uint64 `ch:"early"`
-	FeeBearing uint64 `ch:"fee_bearing"`
-	PaidOnline uint64 `ch:"paid_online"`
-	Digitized  uint64 `ch:"digitized"`
-	EResult    uint64 `ch:"e_result"`
+// metricDef defines one KPI: how to compute its Value from figures and which parts it needs.
+type metricDef struct {
+	key, unit string
+	higher    bool
+	source    models.Stream
+	parts     part
+	value     func(f *figures) Value
 }
 
-// DossierKPIs are the dossier indicators of s in p: received, ended (completed, returned or
-// rejected; withdrawals left out), ended early / on the due day / late (the three add up to
-// ended; "early" ends on a calendar day before the effective due date), the on-time rate
-// ((early + on due) / ended, DOMAIN §3: end ≤ due plus supplement pauses, at most one supplement
-// request), the online submission share (online received / received), the online payment share
-// (paid online / fee-bearing ended), and the digitised and e-result shares of ended dossiers.
+func count(n uint64) Value { return Value{Count: &n} }
+
+func rate(num, den uint64) Value {
+	r := NewRate(float64(num), float64(den))
+	return Value{Rate: &r}
+}
+
+func score(sum, n float64) Value {
+	s := NewScore(sum, n)
+	return Value{Score: &s}
+}
+
+func quantity(v float64, n uint64) Value {
+	q := Quantity{N: float64(n)}
+	if n > 0 {
+		q.Value = &v
+	}
+	return Value{Quantity: &q}
+}
+
+// metrics lists every KPI in its order of presentation.
+var metrics = []metricDef{
+	{KeyDossiersReceived, "dossiers", true, models.StreamDossiers, partDossierIntake, func(f *figures) Value { return count(f.dReceived) }},
+	{KeyDossiersEnded, "dossiers", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return count(f.dEnded) }},
+	{KeyDossiersEndedEarly, "dossiers", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return count(f.dEarly) }},
+	{KeyDossiersEndedOnDue, "dossiers", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return count(f.dOnTime - f.dEarly) }},
+	{KeyDossiersEndedLate, "dossiers", false, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return count(f.dEnded - f.dOnTime) }},
+	{KeyDossierOnTimeRate, "ratio", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return rate(f.dOnTime, f.dEnded) }},
+	{KeyDossiersOpen, "dossiers", false, models.StreamDossiers, partDossierOpen, func(f *figures) Value { return count(f.dOpen) }},
+	{KeyDossiersOpenOverdue, "dossiers", false, models.StreamDossiers, partDossierOpen, func(f *figures) Value { return count(f.dOverdue) }},
+	{KeyDossierOnlineShare, "ratio", true, models.StreamDossiers, partDossierIntake, func(f *figures) Value { return rate(f.dOnline, f.dReceived) }},
+	{KeyDossierOnlinePayShare, "ratio", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return rate(f.dPaid, f.dFee) }},
+	{KeyDossierDigitizedShare, "ratio", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return rate(f.dDigitized, f.dEnded) }},
+	{KeyDossierEResultShare, "ratio", true, models.StreamDossiers, partDossierOutcome, func(f *figures) Value { return rate(f.dEResult, f.dEnded) }},
+	{KeyDossierProcessingMean, "days", false, models.StreamDossiers, partDossierOutcome, func(f *figures) Value {
+		return quantity(float64(max(f.dNetSeconds, 0))/float64(max(f.dEnded, 1))/86400, f.dEnded)
+	}},
+	{KeyDossierProcessingMed, "days", false, models.StreamDossiers, partDossierProcessing, func(f *figures) Value {
+		return quantity(float64(f.dProcessing.quantile(0.5))/4, f.dProcessing.n())
+	}},
+	{KeyDossierProcessingP90, "days", false, models.StreamDossiers, partDossierProcessing, func(f *figures) Value {
+		return quantity(float64(f.dProcessing.quantile(0.9))/4, f.dProcessing.n())
+	}},
+	{KeyDossierSatisfaction, "ratio", true, models.StreamDossiers, partDossierSatisfaction, func(f *figures) Value { return rate(f.dSatisfied, f.dRated) }},
+
+	{KeyPetitionsReceived, "petitions", false, models.StreamPetitions, partPetitionIntake, func(f *figures) Value { return count(f.pReceived) }},
+	{KeyPetitionsClosed, "petitions", true, models.StreamPetitions, partPetitionOutcome, func(f *figures) Value { return count(f.pClosed) }},
+	{KeyPetitionOnTimeRate, "ratio", true, models.StreamPetitions, partPetitionOutcome, func(f *figures) Value { return rate(f.pOnTime, f.pClosed) }},
+	{KeyPetitionForwardedInSLA, "ratio", true, models.StreamPetitions, partPetitionHandling, func(f *figures) Value { return rate(f.pForwardedInSLA, f.pForwarded) }},
+	{KeyPetitionResolveMedian, "days", false, models.StreamPetitions, partPetitionHandling, func(f *figures) Value {
+		return quantity(float64(f.pHandling.quantile(0.5))/24, f.pHandling.n())
+	}},
+	{KeyPetitionResolveP90, "days", false, models.StreamPetitions, partPetitionHandling, func(f *figures) Value {
+		return quantity(float64(f.pHandling.quantile(0.9))/24, f.pHandling.n())
+	}},
+	{KeyPetitionsBacklog, "petitions", false, models.StreamPetitions, partPetitionOpen, func(f *figures) Value { return count(f.pBacklog) }},
+	{KeyPetitionsOverdue, "petitions", false, models.StreamPetitions, partPetitionOpen, func(f *figures) Value { return count(f.pOverdue) }},
+	{KeyPetitionReopenRate, "ratio", false, models.StreamPetitions, partPetitionOutcome | partPetitionReopen, func(f *figures) Value {
+		// Reopenings and first closures of the same period are different petitions; in a short
+		// period the first can outnumber the second, and a share above 1 is not a proportion.
+		return rate(min(f.pReopened, f.pClosed), f.pClosed)
+	}},
+	{KeyPetitionSatisfaction, "ratio", true, models.StreamPetitions, partPetitionSatisfaction, func(f *figures) Value { return rate(f.pSatisfied, f.pRated) }},
+
+	{KeyPostsVolume, "posts", false, models.StreamPosts, partPosts, func(f *figures) Value { return count(f.posts) }},
+	{KeyPostNegativeShare, "ratio", false, models.StreamPosts, partPosts, func(f *figures) Value { return rate(f.negative, f.posts) }},
+	{KeyPostNetSentiment, "score", true, models.StreamPosts, partPosts, func(f *figures) Value {
+		return score(float64(f.positive)-float64(f.negative), float64(f.posts))
+	}},
+	{KeyPostEngagementScore, "score", true, models.StreamPosts, partPostEngagement, func(f *figures) Value { return score(f.weighted, float64(f.weight)) }},
+}
+
+// DossierKPIs are the dossier indicators of s in p:
+//   - received; ended (completed, returned or rejected; withdrawals left out, see above), ended
+//     early / on the due day / late (the three add up to ended; "early" ends on a calendar day
+//     before the effective due date) and the on-time rate ((early + on due) / ended, DOMAIN §3:
+//     end ≤ due plus supplement pauses, at most one supplement request);
+//   - open and open-overdue at the end of the period (received before p.To and not ended
+//     before it; overdue: of those, due_at before p.To, pauses not counted);
+//   - the online submission share (online received / received), the online payment share (paid
+//     online / fee-bearing ended), the digitised and e-result shares of ended dossiers;
+//   - mean, median and p90 processing days of ended dossiers, net of supplement pauses (the
+//     median and p90 at a resolution of a quarter day, rounded down);
+//   - the satisfaction rate (satisfied / rated) of the dossiers received in p.
 func DossierKPIs(ctx context.Context, q Querier, p models.Period, s Scope) ([]KPI, error) {
-	if err := s.only("dossier", "unit", "ward", "field"); err != nil {
-		return nil, err
-	}
-	type figures struct {
-		in  dossierIntakeRow
-		out dossierOutcomeRow
-	}
-	var f [3]figures
-	for i, per := range comparedPeriods(p) {
-		params := s.dayParams(per, "unit", "ward", "field")
-		var err error
-		if f[i].in, err = queryOne[dossierIntakeRow](ctx, q, "kpi_dossier_intake", params); err != nil {
-			return nil, err
-		}
-		if f[i].out, err = queryOne[dossierOutcomeRow](ctx, q, "kpi_dossier_outcome", params); err != nil {
-			return nil, err
-		}
-	}
-	count := func(get func(figures) uint64) [3]Value {
-		return [3]Value{countValue(get(f[0])), countValue(get(f[1])), countValue(get(f[2]))}
-	}
-	rate := func(num, den func(figures) uint64) [3]Value {
-		var v [3]Value
-		for i := range f {
-			r := NewRate(float64(num(f[i])), float64(den(f[i])))
-			v[i] = Value{Rate: &r}
-		}
-		return v
-	}
-	ended := func(x figures) uint64 { return x.out.Ended }
-	return []KPI{
-		kpi(KeyDossiersReceived, "dossiers", true, count(func(x figures) uint64 { return x.in.Received })),
-		kpi(KeyDossiersEnded, "dossiers", true, count(ended)),
-		kpi(KeyDossiersEndedEarly, "dossiers", true, count(func(x figures) uint64 { return x.out.Early })),
-		kpi(KeyDossiersEndedOnDue, "dossiers", true, count(func(x figures) uint64 { return x.out.OnTime - x.out.Early })),
-		kpi(KeyDossiersEndedLate, "dossiers", false, count(func(x figures) uint64 { return x.out.Ended - x.out.OnTime })),
-		kpi(KeyDossierOnTimeRate, "ratio", true, rate(func(x figures) uint64 { return x.out.OnTime }, ended)),
-		kpi(KeyDossierOnlineShare, "ratio", true, rate(func(x figures) uint64 { return x.in.Online }, func(x figures) uint64 { return x.in.Received })),
-		kpi(KeyDossierOnlinePayShare, "ratio", true, rate(func(x figures) uint64 { return x.out.PaidOnline }, func(x figures) uint64 { return x.out.FeeBearing })),
-		kpi(KeyDossierDigitizedShare, "ratio", true, rate(func(x figures) uint64 { return x.out.Digitized }, ended)),
-		kpi(KeyDossierEResultShare, "ratio", true, rate(func(x figures) uint64 { return x.out.EResult }, ended)),
-	}, nil
+	return kpisOf(ctx, q, models.StreamDossiers, p, s, Options{})
 }
 
-type petitionIntakeRow struct {
-	Received uint64 `ch:"received"`
-}
-
-type petitionOutcomeRow struct {
-	Closed uint64 `ch:"closed"`
-	OnTime uint64 `ch:"on_time"`
-}
-
-// PetitionKPIs are the petition indicators of s in p: received (left out when s names a unit,
-// because the handling unit is rarely known at reception and the intake rollup cannot be
-// filtered by it exactly), closed for the first time, and the on-time rate of those first
-// closures (answered by due_at; 766 group 5). Re-closures after a reopening are not counted.
+// PetitionKPIs are the petition indicators of s in p with the default Options; see
+// PetitionKPIsWith.
 func PetitionKPIs(ctx context.Context, q Querier, p models.Period, s Scope) ([]KPI, error) {
-	if err := s.only("petition", "unit", "ward", "category"); err != nil {
-		return nil, err
-	}
-	var in [3]petitionIntakeRow
-	var out [3]petitionOutcomeRow
-	for i, per := range comparedPeriods(p) {
-		var err error
-		if s.Unit == "" {
-			if in[i], err = queryOne[petitionIntakeRow](ctx, q, "kpi_petition_intake", s.dayParams(per, "ward", "category")); err != nil {
-				return nil, err
-			}
-		}
-		if out[i], err = queryOne[petitionOutcomeRow](ctx, q, "kpi_petition_outcome", s.dayParams(per, "unit", "ward", "category")); err != nil {
-			return nil, err
-		}
-	}
-	var received, closed, onTime [3]Value
-	for i := range out {
-		received[i] = countValue(in[i].Received)
-		closed[i] = countValue(out[i].Closed)
-		r := NewRate(float64(out[i].OnTime), float64(out[i].Closed))
-		onTime[i] = Value{Rate: &r}
-	}
-	var kpis []KPI
-	if s.Unit == "" {
-		kpis = append(kpis, kpi(KeyPetitionsReceived, "petitions", false, received))
-	}
-	return append(kpis,
-		kpi(KeyPetitionsClosed, "petitions", true, closed),
-		kpi(KeyPetitionOnTimeRate, "ratio", true, onTime),
-	), nil
+	return PetitionKPIsWith(ctx, q, p, s, Options{})
 }
 
-type postRow struct {
-	Posts    uint64 `ch:"posts"`
-	Negative uint64 `ch:"negative"`
-	Positive uint64 `ch:"positive"`
+// PetitionKPIsWith are the petition indicators of s in p:
+//   - received; closed for the first time (answered: resolved or rejected) and the on-time rate
+//     of those first closures (answered by due_at; 766 group 5); re-closures after a reopening
+//     are not counted;
+//   - the share of first-closed petitions that were forwarded within o.ForwardSLAMinutes, of
+//     those forwarded;
+//   - median and p90 days to the first answer (a resolution of one hour, rounded down);
+//   - backlog and overdue at the end of the period (received before p.To and not answered a
+//     first time before it; overdue: of those, due_at before p.To);
+//   - the reopen rate (first reopenings in p / first closures in p, at most 1);
+//   - the satisfaction rate (satisfied / rated) of the petitions received in p.
+//
+// Received, backlog and overdue are left out when s names a unit: the handling unit is rarely
+// known at reception, and the intake rollups cannot be filtered by it exactly.
+func PetitionKPIsWith(ctx context.Context, q Querier, p models.Period, s Scope, o Options) ([]KPI, error) {
+	return kpisOf(ctx, q, models.StreamPetitions, p, s, o)
 }
 
 // PostKPIs are the social-media indicators of s in p, by publication day: volume (posts counted
-// once each), the negative share (negative / posts) and the net sentiment ((positive − negative)
-// / posts, a Score in [-1, 1]). Posts carry no unit, field or category.
+// once each), the negative share (negative / posts), the net sentiment ((positive − negative) /
+// posts, a Score in [-1, 1]) and the engagement-weighted sentiment (each post's score weighted by
+// 1 + likes + shares + comments as at its first delivery). Posts carry no unit, field or
+// category; PostTopics gives the share of voice by topic.
 func PostKPIs(ctx context.Context, q Querier, p models.Period, s Scope) ([]KPI, error) {
-	if err := s.only("post", "ward", "platform"); err != nil {
-		return nil, err
-	}
-	var volume, negative, net [3]Value
-	for i, per := range comparedPeriods(p) {
-		row, err := queryOne[postRow](ctx, q, "kpi_posts", s.dayParams(per, "ward", "platform"))
+	return kpisOf(ctx, q, models.StreamPosts, p, s, Options{})
+}
+
+// AllKPIs are DossierKPIs, PetitionKPIs (with o) and PostKPIs of p one after the other, for a
+// leader's overview; scope dimensions that a stream does not carry are dropped for that stream
+// (Field for petitions and posts, Category for dossiers and posts, Unit and Topic where not
+// known, Platform for dossiers and petitions) instead of refused.
+func AllKPIs(ctx context.Context, q Querier, p models.Period, s Scope, o Options) ([]KPI, error) {
+	var out []KPI
+	for _, stream := range []models.Stream{models.StreamDossiers, models.StreamPetitions, models.StreamPosts} {
+		k, err := kpisOf(ctx, q, stream, p, s.For(stream), o)
 		if err != nil {
 			return nil, err
 		}
-		volume[i] = countValue(row.Posts)
-		r := NewRate(float64(row.Negative), float64(row.Posts))
-		negative[i] = Value{Rate: &r}
-		sc := NewScore(float64(row.Positive)-float64(row.Negative), float64(row.Posts))
-		net[i] = Value{Score: &sc}
+		out = append(out, k...)
 	}
-	return []KPI{
-		kpi(KeyPostsVolume, "posts", false, volume),
-		kpi(KeyPostNegativeShare, "ratio", false, negative),
-		kpi(KeyPostNetSentiment, "score", true, net),
-	}, nil
+	return out, nil
+}
+
+// For is s without the dimensions stream does not carry.
+func (s Scope) For(stream models.Stream) Scope {
+	switch stream {
+	case models.StreamDossiers:
+		s.Category, s.Platform, s.Topic = "", "", ""
+	case models.StreamPetitions:
+		s.Field, s.Platform, s.Topic = "", "", ""
+	case models.StreamPosts:
+		s.Unit, s.Field, s.Category = "", "", ""
+	}
+	return s
+}
+
+// kpisOf computes the KPIs of stream for p, its previous period and the same period last year,
+// the three periods concurrently.
+func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Period, s Scope, o Options) ([]KPI, error) {
+	if err := s.check(stream); err != nil {
+		return nil, err
+	}
+	if p.IsZero() {
+		return nil, &models.FieldError{Field: "period", Message: "a period is required"}
+	}
+	ms := metricsOf(stream, s)
+	var parts part
+	for _, m := range ms {
+		parts |= m.parts
+	}
+	var (
+		figs [3]*figures
+		errs [3]error
+		wg   sync.WaitGroup
+	)
+	for i, per := range comparedPeriods(p) {
+		wg.Go(func() {
+			var byBucket map[string]*figures
+			byBucket, errs[i] = load(ctx, q, request{p: per, s: s, o: o}, parts)
+			figs[i] = byBucket[dateKey(per.From)]
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]KPI, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, KPI{Key: m.key, Unit: m.unit, HigherIsBetter: m.higher,
+			Current: m.value(figs[0]), Previous: m.value(figs[1]), LastYear: m.value(figs[2])})
+	}
+	return out, nil
+}
+
+// metricsOf are the metrics of stream that scope s allows.
+func metricsOf(stream models.Stream, s Scope) []metricDef {
+	var out []metricDef
+	for _, m := range metrics {
+		if m.source != stream || (s.Unit != "" && m.parts&unitBlind != 0) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // comparedPeriods is p, its previous period and the same period last year, in Value order.
@@ -274,52 +459,494 @@ func comparedPeriods(p models.Period) [3]models.Period {
 	return [3]models.Period{p, p.Previous(), p.SameLastYear()}
 }
 
-func kpi(key, unit string, higherIsBetter bool, v [3]Value) KPI {
-	return KPI{Key: key, Unit: unit, HigherIsBetter: higherIsBetter, Current: v[0], Previous: v[1], LastYear: v[2]}
-}
-
-func countValue(n uint64) Value { return Value{Count: &n} }
-
-// only refuses a scope that sets a dimension outside allowed for the named source.
-func (s Scope) only(source string, allowed ...string) error {
-	set := map[string]string{"unit": s.Unit, "ward": s.Ward, "field": s.Field, "category": s.Category, "platform": s.Platform}
-	for _, a := range allowed {
-		delete(set, a)
+// check refuses a scope that sets a dimension that stream does not carry.
+func (s Scope) check(stream models.Stream) error {
+	allowed := map[models.Stream][]string{
+		models.StreamDossiers:  {"unit", "ward", "field"},
+		models.StreamPetitions: {"unit", "ward", "category"},
+		models.StreamPosts:     {"ward", "platform", "topic"},
+	}[stream]
+	if allowed == nil {
+		return &models.FieldError{Field: "stream", Message: fmt.Sprintf("unknown stream %q", stream)}
 	}
-	for _, dim := range []string{"unit", "ward", "field", "category", "platform"} {
-		if v, ok := set[dim]; ok && v != "" {
-			return &models.FieldError{Field: dim, Message: fmt.Sprintf("%s KPIs cannot be filtered by %s", source, dim)}
+	for _, d := range s.dims() {
+		if d.value != "" && !slices.Contains(allowed, d.name) {
+			return &models.FieldError{Field: d.name, Message: fmt.Sprintf("%s KPIs cannot be filtered by %s", stream, d.name)}
 		}
 	}
 	return nil
 }
 
-// dayParams binds per as local dates (from inclusive, to exclusive) and the named scope values.
-func (s Scope) dayParams(per models.Period, dims ...string) store.Params {
-	all := map[string]string{"unit": s.Unit, "ward": s.Ward, "field": s.Field, "category": s.Category, "platform": s.Platform}
+type dim struct{ name, value string }
+
+func (s Scope) dims() []dim {
+	return []dim{{"unit", s.Unit}, {"ward", s.Ward}, {"field", s.Field}, {"category", s.Category}, {"platform", s.Platform}, {"topic", s.Topic}}
+}
+
+// request is what one load computes: the figures of p (one bucket, or one per bucket of grain).
+type request struct {
+	p     models.Period
+	grain Grain // "" for one bucket spanning p
+	s     Scope
+	o     Options
+}
+
+func dateKey(t time.Time) string { return t.In(models.Location).Format(time.DateOnly) }
+
+// params binds the request: from and to as local dates, start and end as local midnights, the
+// grain and every scope dimension.
+func (r request) params() store.Params {
 	params := store.Params{
-		"from": per.From.In(models.Location).Format(time.DateOnly),
-		"to":   per.To.In(models.Location).Format(time.DateOnly),
+		"from":  dateKey(r.p.From),
+		"to":    dateKey(r.p.To),
+		"start": r.p.From.In(models.Location),
+		"end":   r.p.To.In(models.Location),
+		"grain": string(r.grain),
 	}
-	for _, d := range dims {
-		params[d] = all[d]
+	for _, d := range r.s.dims() {
+		params[d.name] = d.value
 	}
 	return params
 }
 
-// queryOne runs the query file name, which returns exactly one row.
-func queryOne[T any](ctx context.Context, q Querier, name string, params store.Params) (T, error) {
-	var zero T
+// load runs the query files of parts for r and returns the figures by bucket key (the bucket's
+// first day, YYYY-MM-DD); every bucket of r is present, zero when it holds no data.
+func load(ctx context.Context, q Querier, r request, parts part) (map[string]*figures, error) {
+	starts := bucketStarts(r.p, r.grain)
+	out := make(map[string]*figures, len(starts))
+	for _, b := range starts {
+		out[dateKey(b)] = &figures{}
+	}
+	at := func(bucket string) *figures {
+		if f, ok := out[bucket]; ok {
+			return f
+		}
+		// A bucket the engine reports outside the enumerated ones would be a defect of the
+		// bucket arithmetic; keep its figures out of sight rather than fail the panel.
+		return &figures{}
+	}
+	params := r.params()
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	run := func(p part, fn func() error) {
+		if parts&p == 0 {
+			return
+		}
+		wg.Go(func() {
+			if err := fn(); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	// Each query fills its own fields of the figures, so the runs do not share fields; the map
+	// of buckets is only read.
+	run(partDossierIntake, func() error {
+		type row struct {
+			Bucket   string `ch:"bucket"`
+			Received uint64 `ch:"received"`
+			Online   uint64 `ch:"online"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_dossier_intake", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.dReceived, f.dOnline = x.Received, x.Online
+		}
+		return err
+	})
+	run(partDossierOutcome, func() error {
+		type row struct {
+			Bucket     string `ch:"bucket"`
+			Ended      uint64 `ch:"ended"`
+			OnTime     uint64 `ch:"on_time"`
+			Early      uint64 `ch:"early"`
+			FeeBearing uint64 `ch:"fee_bearing"`
+			PaidOnline uint64 `ch:"paid_online"`
+			Digitized  uint64 `ch:"digitized"`
+			EResult    uint64 `ch:"e_result"`
+			NetSeconds int64  `ch:"net_seconds"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_dossier_outcome", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.dEnded, f.dOnTime, f.dEarly, f.dFee, f.dPaid = x.Ended, x.OnTime, x.Early, x.FeeBearing, x.PaidOnline
+			f.dDigitized, f.dEResult, f.dNetSeconds = x.Digitized, x.EResult, x.NetSeconds
+		}
+		return err
+	})
+	run(partDossierProcessing, func() error {
+		type row struct {
+			Bucket string `ch:"bucket"`
+			Value  uint32 `ch:"value"`
+			N      uint64 `ch:"n"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_dossier_processing", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.dProcessing = append(f.dProcessing, bin{x.Value, x.N})
+		}
+		return err
+	})
+	run(partDossierSatisfaction, func() error {
+		type row struct {
+			Bucket    string `ch:"bucket"`
+			Rated     uint64 `ch:"rated"`
+			Satisfied uint64 `ch:"satisfied"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_dossier_satisfaction", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.dRated, f.dSatisfied = x.Rated, x.Satisfied
+		}
+		return err
+	})
+	run(partPetitionIntake, func() error {
+		type row struct {
+			Bucket   string `ch:"bucket"`
+			Received uint64 `ch:"received"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_petition_intake", params)
+		for _, x := range rows {
+			at(x.Bucket).pReceived = x.Received
+		}
+		return err
+	})
+	run(partPetitionOutcome, func() error {
+		type row struct {
+			Bucket string `ch:"bucket"`
+			Closed uint64 `ch:"closed"`
+			OnTime uint64 `ch:"on_time"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_petition_outcome", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.pClosed, f.pOnTime = x.Closed, x.OnTime
+		}
+		return err
+	})
+	run(partPetitionHandling, func() error {
+		type row struct {
+			Bucket  string `ch:"bucket"`
+			Hours   uint32 `ch:"hours"`
+			Minutes uint32 `ch:"minutes"`
+			N       uint64 `ch:"n"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_petition_handling", params)
+		sla := uint32(r.o.forwardSLA())
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.pHandling = append(f.pHandling, bin{x.Hours, x.N})
+			if x.Minutes != 65535 {
+				f.pForwarded += x.N
+				if x.Minutes < sla {
+					f.pForwardedInSLA += x.N
+				}
+			}
+		}
+		return err
+	})
+	run(partPetitionReopen, func() error {
+		type row struct {
+			Bucket   string `ch:"bucket"`
+			Reopened uint64 `ch:"reopened"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_petition_reopen", params)
+		for _, x := range rows {
+			at(x.Bucket).pReopened = x.Reopened
+		}
+		return err
+	})
+	run(partPetitionSatisfaction, func() error {
+		type row struct {
+			Bucket    string `ch:"bucket"`
+			Rated     uint64 `ch:"rated"`
+			Satisfied uint64 `ch:"satisfied"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_petition_satisfaction", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.pRated, f.pSatisfied = x.Rated, x.Satisfied
+		}
+		return err
+	})
+	run(partPosts, func() error {
+		type row struct {
+			Bucket   string `ch:"bucket"`
+			Posts    uint64 `ch:"posts"`
+			Negative uint64 `ch:"negative"`
+			Positive uint64 `ch:"positive"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_posts", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.posts, f.negative, f.positive = x.Posts, x.Negative, x.Positive
+		}
+		return err
+	})
+	run(partPostEngagement, func() error {
+		type row struct {
+			Bucket   string  `ch:"bucket"`
+			Weight   uint64  `ch:"weight"`
+			Weighted float64 `ch:"weighted_sentiment"`
+		}
+		rows, err := queryAll[row](ctx, q, "kpi_post_engagement", params)
+		for _, x := range rows {
+			f := at(x.Bucket)
+			f.weight, f.weighted = x.Weight, x.Weighted
+		}
+		return err
+	})
+	// The open counts are judged at each bucket's end (the period's end for a KPI).
+	ends := make([]string, len(starts))
+	for i := range starts {
+		end := r.p.To
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		ends[i] = dateKey(end)
+	}
+	run(partDossierOpen, func() error {
+		fl, err := queryAll[flowRow](ctx, q, "kpi_dossier_open", params)
+		for i, b := range starts {
+			f := at(dateKey(b))
+			f.dOpen, f.dOverdue = openAt(fl, ends[i])
+		}
+		return err
+	})
+	run(partPetitionOpen, func() error {
+		fl, err := queryAll[flowRow](ctx, q, "kpi_petition_open", params)
+		for i, b := range starts {
+			f := at(dateKey(b))
+			f.pBacklog, f.pOverdue = openAt(fl, ends[i])
+		}
+		return err
+	})
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return out, nil
+}
+
+// flowRow is one row of kpi_dossier_open.sql or kpi_petition_open.sql.
+type flowRow struct {
+	Kind   string `ch:"kind"`
+	Day    string `ch:"day"`
+	DueDay string `ch:"due_day"`
+	N      uint64 `ch:"n"`
+}
+
+// openAt is the number open at the midnight starting day t (YYYY-MM-DD) and, of those, the
+// number past their due day: received before t minus ended before t, and received with a due day
+// before t minus ended before t with a due day before t. Dates in YYYY-MM-DD order as strings.
+func openAt(rows []flowRow, t string) (open, overdue uint64) {
+	var in, out, due, endDue uint64
+	for _, x := range rows {
+		switch x.Kind {
+		case "in":
+			if x.Day < t {
+				in += x.N
+			}
+		case "out":
+			if x.Day < t {
+				out += x.N
+			}
+		case "due":
+			if x.DueDay < t {
+				due += x.N
+			}
+		case "end_due":
+			if x.Day < t && x.DueDay < t {
+				endDue += x.N
+			}
+		}
+	}
+	return in - min(out, in), due - min(endDue, due)
+}
+
+// bin is one bar of a histogram: n cases of the value v.
+type bin struct {
+	v uint32
+	n uint64
+}
+
+// histogram is a set of bins in any order.
+type histogram []bin
+
+func (h histogram) n() uint64 {
+	var n uint64
+	for _, b := range h {
+		n += b.n
+	}
+	return n
+}
+
+// quantile is the nearest-rank p-quantile of h: the smallest value v such that at least
+// ⌈p·n⌉ cases are ≤ v; 0 for an empty histogram.
+func (h histogram) quantile(p float64) uint32 {
+	n := h.n()
+	if n == 0 {
+		return 0
+	}
+	sorted := slices.Clone(h)
+	slices.SortFunc(sorted, func(a, b bin) int { return int(int64(a.v) - int64(b.v)) })
+	rank := uint64(math.Ceil(p * float64(n)))
+	rank = max(rank, 1)
+	var cum uint64
+	for _, b := range sorted {
+		cum += b.n
+		if cum >= rank {
+			return b.v
+		}
+	}
+	return sorted[len(sorted)-1].v
+}
+
+// queryAll runs the query file name and returns its rows.
+func queryAll[T any](ctx context.Context, q Querier, name string, params store.Params) ([]T, error) {
 	text, err := sqlfiles.Query(name)
 	if err != nil {
-		return zero, fmt.Errorf("analytics: %w", err)
+		return nil, fmt.Errorf("analytics: %w", err)
 	}
 	var rows []T
 	if err := q.Query(ctx, &rows, text, params); err != nil {
-		return zero, fmt.Errorf("analytics: query %s (from=%v to=%v): %w", name, params["from"], params["to"], err)
+		return nil, fmt.Errorf("analytics: query %s (from=%v to=%v): %w", name, params["from"], params["to"], err)
 	}
-	if len(rows) != 1 {
-		return zero, fmt.Errorf("analytics: query %s: %d rows, want 1", name, len(rows))
+	return rows, nil
+}
+
+// KeyPostShareOfVoice is the share of a topic's posts in all posts of the scope (PostTopics).
+const KeyPostShareOfVoice = "post_share_of_voice"
+
+// Breakdown is one value of a dimension (a petition category or channel, a post topic) with its
+// KPIs for the period, the previous period and the same period last year.
+type Breakdown struct {
+	Dimension string `json:"dimension"` // "category", "channel" or "topic"
+	Value     string `json:"value"`     // the code; "" when not known
+	KPIs      []KPI  `json:"kpis"`
+}
+
+// PetitionBreakdown is PetitionKPIs' volume and punctuality of s in p by category or by channel
+// (by: "category" or "channel"): received (left out when s names a unit), closed for the first
+// time and the on-time rate of those closures. Values seen in any of the three periods are
+// listed, the most received (else closed) in p first.
+func PetitionBreakdown(ctx context.Context, q Querier, p models.Period, s Scope, by string) ([]Breakdown, error) {
+	if by != "category" && by != "channel" {
+		return nil, &models.FieldError{Field: "by", Message: fmt.Sprintf("petitions break down by category or channel, not %q", by)}
 	}
-	return rows[0], nil
+	if err := s.check(models.StreamPetitions); err != nil {
+		return nil, err
+	}
+	type row struct {
+		Key      string `ch:"key"`
+		Received uint64 `ch:"received"`
+		Closed   uint64 `ch:"closed"`
+		OnTime   uint64 `ch:"on_time"`
+	}
+	var per [3]map[string]row
+	for i, pp := range comparedPeriods(p) {
+		params := request{p: pp, s: s}.params()
+		params["by"] = by
+		rows, err := queryAll[row](ctx, q, "kpi_petition_breakdown", params)
+		if err != nil {
+			return nil, err
+		}
+		per[i] = map[string]row{}
+		for _, x := range rows {
+			per[i][x.Key] = x
+		}
+	}
+	out := breakdownOf(by, per, func(x row) uint64 { return x.Received*1_000_000 + x.Closed }, func(v [3]row) []KPI {
+		var kpis []KPI
+		if s.Unit == "" {
+			kpis = append(kpis, KPI{Key: KeyPetitionsReceived, Unit: "petitions", Current: count(v[0].Received), Previous: count(v[1].Received), LastYear: count(v[2].Received)})
+		}
+		return append(kpis,
+			KPI{Key: KeyPetitionsClosed, Unit: "petitions", HigherIsBetter: true, Current: count(v[0].Closed), Previous: count(v[1].Closed), LastYear: count(v[2].Closed)},
+			KPI{Key: KeyPetitionOnTimeRate, Unit: "ratio", HigherIsBetter: true,
+				Current: rate(v[0].OnTime, v[0].Closed), Previous: rate(v[1].OnTime, v[1].Closed), LastYear: rate(v[2].OnTime, v[2].Closed)})
+	})
+	return out, nil
+}
+
+// PostTopics is the share of voice by topic of the posts of s in p: per topic, its volume, its
+// share of all posts of the scope (a Rate), its negative share and its net sentiment. Topics seen
+// in any of the three periods are listed, the largest in p first.
+func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Breakdown, error) {
+	if err := s.check(models.StreamPosts); err != nil {
+		return nil, err
+	}
+	if s.Topic != "" {
+		return nil, &models.FieldError{Field: "topic", Message: "the share of voice by topic cannot be narrowed to one topic"}
+	}
+	type row struct {
+		Key      string `ch:"key"`
+		Posts    uint64 `ch:"posts"`
+		Negative uint64 `ch:"negative"`
+		Positive uint64 `ch:"positive"`
+	}
+	var per [3]map[string]row
+	var total [3]uint64
+	for i, pp := range comparedPeriods(p) {
+		rows, err := queryAll[row](ctx, q, "kpi_post_topics", request{p: pp, s: s}.params())
+		if err != nil {
+			return nil, err
+		}
+		per[i] = map[string]row{}
+		for _, x := range rows {
+			per[i][x.Key] = x
+			total[i] += x.Posts
+		}
+	}
+	return breakdownOf("topic", per, func(x row) uint64 { return x.Posts }, func(v [3]row) []KPI {
+		var volume, share, negative, net [3]Value
+		for i, x := range v {
+			volume[i] = count(x.Posts)
+			share[i] = rate(x.Posts, total[i])
+			negative[i] = rate(x.Negative, x.Posts)
+			net[i] = score(float64(x.Positive)-float64(x.Negative), float64(x.Posts))
+		}
+		return []KPI{
+			{Key: KeyPostsVolume, Unit: "posts", Current: volume[0], Previous: volume[1], LastYear: volume[2]},
+			{Key: KeyPostShareOfVoice, Unit: "ratio", Current: share[0], Previous: share[1], LastYear: share[2]},
+			{Key: KeyPostNegativeShare, Unit: "ratio", Current: negative[0], Previous: negative[1], LastYear: negative[2]},
+			{Key: KeyPostNetSentiment, Unit: "score", HigherIsBetter: true, Current: net[0], Previous: net[1], LastYear: net[2]},
+		}
+	}), nil
+}
+
+// breakdownOf lists every key of the three periods' rows, ordered by size in the current period
+// (then by key), each with the KPIs kpis builds from its three rows (zero rows where absent).
+func breakdownOf[R any](dimension string, per [3]map[string]R, size func(R) uint64, kpis func([3]R) []KPI) []Breakdown {
+	seen := map[string]bool{}
+	var keys []string
+	for _, m := range per {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		sa, sb := size(per[0][a]), size(per[0][b])
+		switch {
+		case sa > sb:
+			return -1
+		case sa < sb:
+			return 1
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	})
+	out := make([]Breakdown, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, Breakdown{Dimension: dimension, Value: k, KPIs: kpis([3]R{per[0][k], per[1][k], per[2][k]})})
+	}
+	return out
 }

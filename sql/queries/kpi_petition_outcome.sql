@@ -1,12 +1,14 @@
--- PetitionKPIs, outcome side: petitions closed for the first time in a period (by the local day of
--- closed_at) and how many of them by due_at (closed_on_time of 0003), from petition_outcome_daily
--- (exact: one first-closure event per petition; re-closures after a reopening are not counted).
--- Parameters: from, to Date (local days, half-open: from <= day < to; day is the rollup's first key
--- column); ward, unit (the handling unit that answered), category String ('' means all).
--- Measures are read as r.<column>: their aliases reuse the column names, and an unqualified
--- name would resolve to the aggregate (as in 0005's views).
--- Row: closed UInt64, on_time UInt64.
+-- PetitionKPIs and SeriesOf, outcome side: petitions closed for the first time (by the local day
+-- of closed_at) and how many of them by due_at (closed_on_time of 0003), per bucket, from
+-- petition_outcome_daily (exact: one first-closure event per petition; re-closures after a
+-- reopening are not counted).
+-- Parameters: from, to Date (half-open local days); grain String (see kpi_dossier_intake.sql);
+-- ward, unit (the handling unit that answered), category String ('' means all).
+-- Measures are read as r.<column> (see kpi_dossier_intake.sql).
+-- Row: bucket String, closed UInt64, on_time UInt64.
 SELECT
+    toString(multiIf({grain:String} = 'day', r.day, {grain:String} = 'week', toMonday(r.day),
+        {grain:String} = 'month', toStartOfMonth(r.day), {from:Date})) AS bucket,
     sum(r.closed) AS closed,
     sum(r.on_time) AS on_time
 FROM petition_outcome_daily AS r
@@ -14,3 +16,4 @@ WHERE r.day >= {from:Date} AND r.day < {to:Date}
     AND ({ward:String} = '' OR r.ward_code = {ward:String})
     AND ({unit:String} = '' OR r.unit_code = {unit:String})
     AND ({category:String} = '' OR r.category = {category:String})
+GROUP BY bucket

@@ -1,11 +1,12 @@
--- PostKPIs: posts published in a period and their tone, from post_daily (exact: one first_seen
--- row per post).
--- Parameters: from, to Date (local days, half-open: from <= day < to; day is the rollup's first key
--- column); ward, platform String ('' means all).
--- Measures are read as r.<column>: their aliases reuse the column names, and an unqualified
--- name would resolve to the aggregate (as in 0005's views).
--- Row: posts, negative, positive, all UInt64.
+-- PostKPIs and SeriesOf: posts published in a period and their tone, per bucket, from post_daily
+-- (exact: one first_seen row per post).
+-- Parameters: from, to Date (half-open local days; day is the rollup's first key column); grain
+-- String (see kpi_dossier_intake.sql); ward, platform, topic String ('' means all).
+-- Measures are read as r.<column> (see kpi_dossier_intake.sql).
+-- Row: bucket String; posts, negative, positive UInt64.
 SELECT
+    toString(multiIf({grain:String} = 'day', r.day, {grain:String} = 'week', toMonday(r.day),
+        {grain:String} = 'month', toStartOfMonth(r.day), {from:Date})) AS bucket,
     sum(r.posts) AS posts,
     sum(r.negative) AS negative,
     sum(r.positive) AS positive
@@ -13,3 +14,5 @@ FROM post_daily AS r
 WHERE r.day >= {from:Date} AND r.day < {to:Date}
     AND ({ward:String} = '' OR r.ward_code = {ward:String})
     AND ({platform:String} = '' OR toString(r.platform) = {platform:String})
+    AND ({topic:String} = '' OR r.topic = {topic:String})
+GROUP BY bucket
