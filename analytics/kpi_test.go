@@ -267,7 +267,9 @@ func kpiPetitions() ([]models.PetitionEvent, []models.Petition) {
 		}
 		return p
 	}
-	event := func(p models.Petition) models.PetitionEvent { return p.Event(models.PetitionStatus(p.Status), p.UpdatedAt) }
+	event := func(p models.Petition) models.PetitionEvent {
+		return p.Event(models.PetitionStatus(p.Status), p.UpdatedAt)
+	}
 	rated := func(p models.Petition, s string) models.Petition {
 		p.Satisfaction = &s
 		p.UpdatedAt = p.UpdatedAt.Add(time.Hour)
