@@ -2,10 +2,18 @@ package analytics
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
 )
+
+// Forecasts of daily intake: Holt–Winters with a multiplicative weekly season and a damped
+// additive trend, fitted to the daily series of SeriesOf (so from the intake rollups), with
+// holidays taken out of the fit and forecast at their own observed ratio, and prediction intervals
+// from a rolling-origin back-test of the same method on the most recent weeks.
 
 // ForecastPoint is the forecast of one future local day with its prediction interval.
 type ForecastPoint struct {
@@ -13,6 +21,8 @@ type ForecastPoint struct {
 	Mean float64   `json:"mean"`
 	Low  float64   `json:"low"`
 	High float64   `json:"high"`
+	// Holiday is true when the day is a public holiday or in the Tết break of the calendar used.
+	Holiday bool `json:"holiday"`
 }
 
 // Forecast is the next Horizon days of daily intake of a stream (dossiers received or petitions
@@ -26,12 +36,335 @@ type Forecast struct {
 	Points  []ForecastPoint `json:"points"`
 	// BacktestMAPE is the mean absolute percentage error of the method over its back-test
 	// window (days with zero actuals left out); BacktestDays is that window's length.
+	// BacktestMAPE is in percent (12.5 means 12.5%); both are 0 when the history was too short
+	// for a back-test.
 	BacktestMAPE float64 `json:"backtest_mape"`
 	BacktestDays int     `json:"backtest_days"`
 }
 
+// ForecastOptions tune ForecastIntakeWith; the zero value means the defaults.
+type ForecastOptions struct {
+	// HistoryDays is how many complete days before AsOf's day are fitted; 0 means 364, at least
+	// 56 (eight weeks: four to start the weekly season, four to learn from).
+	HistoryDays int
+	// BacktestWeeks is how many weekly forecast origins the back-test uses; 0 means 8.
+	BacktestWeeks int
+	// IsHoliday reports whether a local day (its midnight) is a public holiday or in the Tết
+	// break; nil means the built-in Vietnamese calendar (fixed-date holidays, the Hùng Kings' day
+	// and the Tết break for 2023–2030).
+	IsHoliday func(day time.Time) bool
+}
+
+// ErrShortHistory reports that a scope has too few days of data to fit a weekly seasonal model.
+var ErrShortHistory = errors.New("analytics: too little history to forecast (at least 28 days with data are needed)")
+
+// forecastMethod names the method in Forecast.Method.
+const forecastMethod = "holt_winters_weekly"
+
 // ForecastIntake forecasts the daily intake of stream (models.StreamDossiers or
-// models.StreamPetitions) for horizon days after the local day containing asOf, within scope s.
+// models.StreamPetitions) for horizon days after the local day containing asOf, within scope s,
+// with the default ForecastOptions.
 func ForecastIntake(ctx context.Context, q Querier, stream models.Stream, asOf time.Time, horizon int, s Scope) (Forecast, error) {
-	return Forecast{}, errNotBuilt
+	return ForecastIntakeWith(ctx, q, stream, asOf, horizon, s, ForecastOptions{})
+}
+
+// ForecastIntakeWith forecasts the daily intake of stream for the horizon (1 to 92) days after the
+// local day containing asOf, within scope s. The history is the HistoryDays complete days before
+// that day (the day itself is still filling up); leading days before the scope's first data are
+// dropped. Intervals are 95% prediction intervals from the back-test errors of the same weekday,
+// never below 0.
+func ForecastIntakeWith(ctx context.Context, q Querier, stream models.Stream, asOf time.Time, horizon int, s Scope, o ForecastOptions) (Forecast, error) {
+	var metric string
+	switch stream {
+	case models.StreamDossiers:
+		metric = KeyDossiersReceived
+	case models.StreamPetitions:
+		metric = KeyPetitionsReceived
+	default:
+		return Forecast{}, &models.FieldError{Field: "stream", Message: fmt.Sprintf("forecasts cover dossiers or petitions, not %q", stream)}
+	}
+	if horizon < 1 || horizon > 92 {
+		return Forecast{}, &models.FieldError{Field: "horizon", Message: fmt.Sprintf("want 1 to 92 days, got %d", horizon)}
+	}
+	if asOf.IsZero() {
+		return Forecast{}, &models.FieldError{Field: "as_of", Message: "a date is required"}
+	}
+	if o.HistoryDays == 0 {
+		o.HistoryDays = 364
+	}
+	if o.HistoryDays < 56 {
+		return Forecast{}, &models.FieldError{Field: "history_days", Message: fmt.Sprintf("want at least 56 days, got %d", o.HistoryDays)}
+	}
+	if o.BacktestWeeks <= 0 {
+		o.BacktestWeeks = 8
+	}
+	if o.IsHoliday == nil {
+		o.IsHoliday = vnHoliday
+	}
+	today := bucketStart(asOf, GrainDay)
+	hist, err := models.DateRange(today.AddDate(0, 0, -o.HistoryDays), today.AddDate(0, 0, -1))
+	if err != nil {
+		return Forecast{}, err
+	}
+	series, err := SeriesOf(ctx, q, metric, hist, GrainDay, s)
+	if err != nil {
+		return Forecast{}, err
+	}
+	points := series.Points
+	for len(points) > 0 && points[0].Value.Count != nil && *points[0].Value.Count == 0 {
+		points = points[1:]
+	}
+	x := make([]float64, len(points))
+	days := make([]time.Time, len(points))
+	for i, p := range points {
+		x[i], days[i] = float64(*p.Value.Count), p.Start
+	}
+	// Step 1 is asOf's own day, not reported; the horizon starts the day after.
+	f, err := forecastDaily(x, days, horizon+1, o)
+	if err != nil {
+		return Forecast{}, err
+	}
+	out := Forecast{Stream: stream, Method: forecastMethod, AsOf: asOf, History: points,
+		BacktestMAPE: f.mape, BacktestDays: f.backtestDays}
+	out.Points = f.points[1:]
+	return out, nil
+}
+
+// dailyForecast is the pure result of forecastDaily.
+type dailyForecast struct {
+	points       []ForecastPoint
+	mape         float64
+	backtestDays int
+}
+
+// forecastDaily fits x (daily counts of the local days days, consecutive) and forecasts the
+// horizon days after the last one.
+func forecastDaily(x []float64, days []time.Time, horizon int, o ForecastOptions) (dailyForecast, error) {
+	nonZero := 0
+	for _, v := range x {
+		if v > 0 {
+			nonZero++
+		}
+	}
+	if len(x) < 28 || nonZero < 28 {
+		return dailyForecast{}, ErrShortHistory
+	}
+	hol := make([]bool, len(x))
+	for i, d := range days {
+		hol[i] = o.IsHoliday(d)
+	}
+	last := days[len(days)-1]
+	future := make([]time.Time, horizon)
+	futureHol := make([]bool, horizon)
+	for k := range future {
+		future[k] = last.AddDate(0, 0, k+1)
+		futureHol[k] = o.IsHoliday(future[k])
+	}
+	m := selectHW(x, days, hol)
+	mean := m.forecast(x, days, hol, future, futureHol)
+
+	// The back-test: forecasts of 14 days from weekly origins before the end, refitted on the
+	// history up to each origin. Its errors by weekday give the intervals; its percentage errors
+	// give the MAPE.
+	const step = 14
+	var sq [7]float64
+	var nsq [7]int
+	var ape float64
+	var nape, earliest int
+	earliest = len(x)
+	for w := range o.BacktestWeeks {
+		origin := len(x) - step - 7*w
+		if origin < 56 {
+			break
+		}
+		earliest = origin
+		bm := selectHW(x[:origin], days[:origin], hol[:origin])
+		pred := bm.forecast(x[:origin], days[:origin], hol[:origin], days[origin:origin+step], hol[origin:origin+step])
+		for k, p := range pred {
+			actual := x[origin+k]
+			wd := int(days[origin+k].Weekday())
+			e := actual - p
+			sq[wd] += e * e
+			nsq[wd]++
+			if actual > 0 {
+				ape += math.Abs(e) / actual
+				nape++
+			}
+		}
+	}
+	var out dailyForecast
+	if nape > 0 {
+		out.mape = 100 * ape / float64(nape)
+		out.backtestDays = len(x) - earliest
+	}
+	// Without a back-test, the one-step errors of the fit stand in.
+	if out.backtestDays == 0 {
+		pred := m.run(x, days, hol).pred
+		for i := 28; i < len(x); i++ {
+			wd := int(days[i].Weekday())
+			e := x[i] - pred[i]
+			sq[wd] += e * e
+			nsq[wd]++
+		}
+	}
+	const z = 1.959963984540054
+	for k, d := range future {
+		wd := int(d.Weekday())
+		sigma := 0.0
+		if nsq[wd] > 0 {
+			sigma = math.Sqrt(sq[wd] / float64(nsq[wd]))
+		}
+		out.points = append(out.points, ForecastPoint{Day: d, Mean: mean[k], Low: math.Max(0, mean[k]-z*sigma), High: mean[k] + z*sigma, Holiday: futureHol[k]})
+	}
+	return out, nil
+}
+
+// hwModel is Holt–Winters with a multiplicative weekly season (one factor per weekday) and a
+// damped additive trend.
+type hwModel struct {
+	alpha, beta, gamma, phi float64
+}
+
+// hwRun is the state after filtering a history, and the one-step predictions made on the way.
+type hwRun struct {
+	level, trend float64
+	season       [7]float64
+	pred         []float64
+	// holidayRatio is observed / predicted intake over the history's holidays.
+	holidayRatio float64
+}
+
+// closedFactor is the season factor under which a weekday counts as closed (dossiers on Sunday):
+// its few online submissions update its own factor but not the level, which dividing by a tiny
+// factor would throw about.
+const closedFactor = 0.15
+
+// run filters x. The season starts from the first four weeks' weekday means over their mean;
+// holidays update nothing (the state carries over) and are predicted like ordinary days.
+func (m hwModel) run(x []float64, days []time.Time, hol []bool) hwRun {
+	var r hwRun
+	var sum [7]float64
+	var n [7]int
+	var total float64
+	var nt int
+	for i := 0; i < len(x) && i < 28; i++ {
+		if hol[i] {
+			continue
+		}
+		wd := days[i].Weekday()
+		sum[wd] += x[i]
+		n[wd]++
+		total += x[i]
+		nt++
+	}
+	r.level = total / math.Max(float64(nt), 1)
+	for wd := range r.season {
+		r.season[wd] = 1
+		if n[wd] > 0 && r.level > 0 {
+			r.season[wd] = sum[wd] / float64(n[wd]) / r.level
+		}
+	}
+	r.pred = make([]float64, len(x))
+	var holActual, holPred float64
+	for i, v := range x {
+		wd := days[i].Weekday()
+		base := r.level + m.phi*r.trend
+		r.pred[i] = math.Max(0, base*r.season[wd])
+		switch {
+		case hol[i]:
+			holActual += v
+			holPred += r.pred[i]
+			r.level, r.trend = math.Max(base, 0), m.phi*r.trend
+		case r.season[wd] < closedFactor:
+			if base > 0 {
+				r.season[wd] = m.gamma*(v/base) + (1-m.gamma)*r.season[wd]
+			}
+			r.level, r.trend = math.Max(base, 0), m.phi*r.trend
+		default:
+			level := math.Max(m.alpha*(v/r.season[wd])+(1-m.alpha)*base, 0)
+			r.trend = m.beta*(level-r.level) + (1-m.beta)*m.phi*r.trend
+			if level > 0 {
+				r.season[wd] = m.gamma*(v/level) + (1-m.gamma)*r.season[wd]
+			}
+			r.level = level
+		}
+	}
+	r.holidayRatio = 0.3 // most offices close: a prior until holidays are seen
+	if holPred > 0 {
+		r.holidayRatio = math.Min(holActual/holPred, 1.5)
+	}
+	return r
+}
+
+// forecast fits x and predicts the days future (consecutive, after the history), holidays at
+// the history's holiday ratio.
+func (m hwModel) forecast(x []float64, days []time.Time, hol []bool, future []time.Time, futureHol []bool) []float64 {
+	r := m.run(x, days, hol)
+	out := make([]float64, len(future))
+	level, damp := r.level, 0.0
+	for k, d := range future {
+		damp += math.Pow(m.phi, float64(k+1))
+		v := math.Max(0, (level+damp*r.trend)*r.season[d.Weekday()])
+		if futureHol[k] {
+			v *= r.holidayRatio
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// selectHW picks the smoothing parameters with the least squared one-step error over the
+// ordinary days after the first four weeks.
+func selectHW(x []float64, days []time.Time, hol []bool) hwModel {
+	best, bestSSE := hwModel{alpha: 0.2, beta: 0.02, gamma: 0.1, phi: 0.9}, math.Inf(1)
+	for _, a := range []float64{0.05, 0.1, 0.2, 0.35, 0.5} {
+		for _, b := range []float64{0, 0.02, 0.1} {
+			for _, g := range []float64{0.05, 0.1, 0.2, 0.4} {
+				m := hwModel{alpha: a, beta: b, gamma: g, phi: 0.9}
+				pred := m.run(x, days, hol).pred
+				var sse float64
+				for i := 28; i < len(x); i++ {
+					if !hol[i] {
+						e := x[i] - pred[i]
+						sse += e * e
+					}
+				}
+				if sse < bestSSE {
+					best, bestSSE = m, sse
+				}
+			}
+		}
+	}
+	return best
+}
+
+// vnTetDays are the first days of the lunar new year 2023–2030.
+var vnTetDays = []string{"2023-01-22", "2024-02-10", "2025-01-29", "2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03"}
+
+// vnHungKingsDays are the Hùng Kings' commemoration days (10/3 lunar) 2023–2028.
+var vnHungKingsDays = []string{"2023-04-29", "2024-04-18", "2025-04-07", "2026-04-26", "2027-04-16", "2028-04-04"}
+
+// vnHoliday is the built-in calendar: the Tết break (two days before to four days after the first
+// day of the lunar year), 1/1, 30/4, 1/5, 1/9 and 2/9, and the Hùng Kings' day.
+func vnHoliday(day time.Time) bool {
+	d := bucketStart(day, GrainDay)
+	_, m, dd := d.Date()
+	switch {
+	case m == time.January && dd == 1, m == time.April && dd == 30, m == time.May && dd == 1,
+		m == time.September && (dd == 1 || dd == 2):
+		return true
+	}
+	key := dateKey(d)
+	for _, h := range vnHungKingsDays {
+		if h == key {
+			return true
+		}
+	}
+	for _, t := range vnTetDays {
+		first, _ := time.ParseInLocation(time.DateOnly, t, models.Location)
+		if off := d.Sub(first).Hours() / 24; off >= -2 && off <= 4 {
+			return true
+		}
+	}
+	return false
 }
