@@ -220,7 +220,7 @@ GROUP BY day, s.ward_code, s.unit_code, s.category, s.channel, due_day, handling
 
 CREATE TABLE IF NOT EXISTS {{local "petition_reopen_daily"}} {{onCluster}}
 (
-    -- toDate(event_at) of the first reopening
+    -- toDate(event_at) of the first reopening (see the view)
     day Date,
     ward_code LowCardinality(String),
     unit_code LowCardinality(String),
@@ -248,16 +248,18 @@ AS SELECT
     count() AS reopened
 FROM {{local "petition_events"}} AS s
 -- The first 'reopened' event of a petition carries reopen_count = 1 (0003 contract: leaving a
--- closed status increments it). A source that leaves a closed status for another status than
--- 'reopened' is not counted here.
-WHERE s.status = 'reopened' AND s.reopen_count = 1
+-- closed status increments it), or 0 when the petition was first seen already reopened (the
+-- pipeline cannot know the count then; a back-filled import). Such a petition reopened a second
+-- time later counts twice; a source that leaves a closed status for another status than
+-- 'reopened' is not counted.
+WHERE s.status = 'reopened' AND s.reopen_count <= 1
 GROUP BY day, ward_code, unit_code, category, channel
 -- statement-break
 
 INSERT INTO {{local "petition_reopen_daily"}}
 SELECT toDate(s.event_at) AS day, s.ward_code, s.unit_code, s.category, s.channel, count() AS reopened
 FROM {{local "petition_events"}} AS s
-WHERE s.status = 'reopened' AND s.reopen_count = 1
+WHERE s.status = 'reopened' AND s.reopen_count <= 1
 GROUP BY day, s.ward_code, s.unit_code, s.category, s.channel
 -- statement-break
 
