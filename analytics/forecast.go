@@ -11,9 +11,10 @@ import (
 )
 
 // Forecasts of daily intake: Holt–Winters with a multiplicative weekly season and a damped
-// additive trend, fitted to the daily series of SeriesOf (so from the intake rollups), with
-// holidays taken out of the fit and forecast at their own observed ratio, and prediction intervals
-// from a rolling-origin back-test of the same method on the most recent weeks.
+// additive trend, fitted to the daily series of SeriesOf (so from the intake rollups). Holidays
+// and the month-end and quarter-end reporting rushes (the last four days of a month, DOMAIN §2)
+// are taken out of the fit and forecast at their own observed ratio to the model, and prediction
+// intervals come from a rolling-origin back-test of the same method on the most recent weeks.
 
 // ForecastPoint is the forecast of one future local day with its prediction interval.
 type ForecastPoint struct {
@@ -149,16 +150,16 @@ func forecastDaily(x []float64, days []time.Time, horizon int, o ForecastOptions
 	if len(x) < 28 || nonZero < 28 {
 		return dailyForecast{}, ErrShortHistory
 	}
-	hol := make([]bool, len(x))
+	hol := make([]dayKind, len(x))
 	for i, d := range days {
-		hol[i] = o.IsHoliday(d)
+		hol[i] = kindOf(d, o.IsHoliday)
 	}
 	last := days[len(days)-1]
 	future := make([]time.Time, horizon)
-	futureHol := make([]bool, horizon)
+	futureHol := make([]dayKind, horizon)
 	for k := range future {
 		future[k] = last.AddDate(0, 0, k+1)
-		futureHol[k] = o.IsHoliday(future[k])
+		futureHol[k] = kindOf(future[k], o.IsHoliday)
 	}
 	m := selectHW(x, days, hol)
 	mean := m.forecast(x, days, hol, future, futureHol)
@@ -214,7 +215,7 @@ func forecastDaily(x []float64, days []time.Time, horizon int, o ForecastOptions
 		if nsq[wd] > 0 {
 			sigma = math.Sqrt(sq[wd] / float64(nsq[wd]))
 		}
-		out.points = append(out.points, ForecastPoint{Day: d, Mean: mean[k], Low: math.Max(0, mean[k]-z*sigma), High: mean[k] + z*sigma, Holiday: futureHol[k]})
+		out.points = append(out.points, ForecastPoint{Day: d, Mean: mean[k], Low: math.Max(0, mean[k]-z*sigma), High: mean[k] + z*sigma, Holiday: futureHol[k] == dayHoliday})
 	}
 	return out, nil
 }
@@ -230,8 +231,35 @@ type hwRun struct {
 	level, trend float64
 	season       [7]float64
 	pred         []float64
-	// holidayRatio is observed / predicted intake over the history's holidays.
-	holidayRatio float64
+	// ratio is, per special kind of day, observed / predicted intake over the history's days of
+	// that kind.
+	ratio [numDayKinds]float64
+}
+
+// dayKind sorts days for the model: ordinary days update it; the others are forecast at their
+// kind's ratio to it.
+type dayKind uint8
+
+const (
+	dayOrdinary dayKind = iota
+	dayHoliday
+	dayMonthEnd   // one of the last four days of a month that does not end a quarter
+	dayQuarterEnd // one of the last four days of March, June, September or December
+	numDayKinds
+)
+
+// kindOf is the kind of the local day d; a holiday at a month's end is a holiday.
+func kindOf(d time.Time, isHoliday func(time.Time) bool) dayKind {
+	if isHoliday(d) {
+		return dayHoliday
+	}
+	if d.AddDate(0, 0, 4).Month() != d.Month() {
+		if d.Month()%3 == 0 {
+			return dayQuarterEnd
+		}
+		return dayMonthEnd
+	}
+	return dayOrdinary
 }
 
 // closedFactor is the season factor under which a weekday counts as closed (dossiers on Sunday):
@@ -240,15 +268,15 @@ type hwRun struct {
 const closedFactor = 0.15
 
 // run filters x. The season starts from the first four weeks' weekday means over their mean;
-// holidays update nothing (the state carries over) and are predicted like ordinary days.
-func (m hwModel) run(x []float64, days []time.Time, hol []bool) hwRun {
+// special days update nothing (the state carries over) and are predicted like ordinary days.
+func (m hwModel) run(x []float64, days []time.Time, hol []dayKind) hwRun {
 	var r hwRun
 	var sum [7]float64
 	var n [7]int
 	var total float64
 	var nt int
 	for i := 0; i < len(x) && i < 28; i++ {
-		if hol[i] {
+		if hol[i] != dayOrdinary {
 			continue
 		}
 		wd := days[i].Weekday()
@@ -265,15 +293,15 @@ func (m hwModel) run(x []float64, days []time.Time, hol []bool) hwRun {
 		}
 	}
 	r.pred = make([]float64, len(x))
-	var holActual, holPred float64
+	var actual, pred [numDayKinds]float64
 	for i, v := range x {
 		wd := days[i].Weekday()
 		base := r.level + m.phi*r.trend
 		r.pred[i] = math.Max(0, base*r.season[wd])
 		switch {
-		case hol[i]:
-			holActual += v
-			holPred += r.pred[i]
+		case hol[i] != dayOrdinary:
+			actual[hol[i]] += v
+			pred[hol[i]] += r.pred[i]
 			r.level, r.trend = math.Max(base, 0), m.phi*r.trend
 		case r.season[wd] < closedFactor:
 			if base > 0 {
@@ -289,33 +317,32 @@ func (m hwModel) run(x []float64, days []time.Time, hol []bool) hwRun {
 			r.level = level
 		}
 	}
-	r.holidayRatio = 0.3 // most offices close: a prior until holidays are seen
-	if holPred > 0 {
-		r.holidayRatio = math.Min(holActual/holPred, 1.5)
+	// Priors until days of a kind are seen: most offices close on holidays; no rush.
+	r.ratio = [numDayKinds]float64{1, 0.3, 1, 1}
+	for k := dayHoliday; k < numDayKinds; k++ {
+		if pred[k] > 0 {
+			r.ratio[k] = math.Min(actual[k]/pred[k], 3)
+		}
 	}
 	return r
 }
 
-// forecast fits x and predicts the days future (consecutive, after the history), holidays at
-// the history's holiday ratio.
-func (m hwModel) forecast(x []float64, days []time.Time, hol []bool, future []time.Time, futureHol []bool) []float64 {
+// forecast fits x and predicts the days future (consecutive, after the history), special days
+// at their kind's ratio.
+func (m hwModel) forecast(x []float64, days []time.Time, hol []dayKind, future []time.Time, futureHol []dayKind) []float64 {
 	r := m.run(x, days, hol)
 	out := make([]float64, len(future))
 	level, damp := r.level, 0.0
 	for k, d := range future {
 		damp += math.Pow(m.phi, float64(k+1))
-		v := math.Max(0, (level+damp*r.trend)*r.season[d.Weekday()])
-		if futureHol[k] {
-			v *= r.holidayRatio
-		}
-		out[k] = v
+		out[k] = math.Max(0, (level+damp*r.trend)*r.season[d.Weekday()]) * r.ratio[futureHol[k]]
 	}
 	return out
 }
 
 // selectHW picks the smoothing parameters with the least squared one-step error over the
 // ordinary days after the first four weeks.
-func selectHW(x []float64, days []time.Time, hol []bool) hwModel {
+func selectHW(x []float64, days []time.Time, hol []dayKind) hwModel {
 	best, bestSSE := hwModel{alpha: 0.2, beta: 0.02, gamma: 0.1, phi: 0.9}, math.Inf(1)
 	for _, a := range []float64{0.05, 0.1, 0.2, 0.35, 0.5} {
 		for _, b := range []float64{0, 0.02, 0.1} {
@@ -324,7 +351,7 @@ func selectHW(x []float64, days []time.Time, hol []bool) hwModel {
 				pred := m.run(x, days, hol).pred
 				var sse float64
 				for i := 28; i < len(x); i++ {
-					if !hol[i] {
+					if hol[i] == dayOrdinary {
 						e := x[i] - pred[i]
 						sse += e * e
 					}
