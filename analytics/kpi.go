@@ -378,6 +378,7 @@ func PostKPIs(ctx context.Context, q Querier, p models.Period, s Scope) ([]KPI, 
 // (Field for petitions and posts, Category for dossiers and posts, Unit and Topic where not
 // known, Platform for dossiers and petitions) instead of refused.
 func AllKPIs(ctx context.Context, q Querier, p models.Period, s Scope, o Options) ([]KPI, error) {
+	// The streams one after the other: each already runs its periods and queries concurrently.
 	var out []KPI
 	for _, stream := range []models.Stream{models.StreamDossiers, models.StreamPetitions, models.StreamPosts} {
 		k, err := kpisOf(ctx, q, stream, p, s.For(stream), o)

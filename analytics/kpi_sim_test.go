@@ -32,7 +32,7 @@ const (
 )
 
 // kpiSimDB is a migrated database holding the simulation.
-func kpiSimDB(t *testing.T) store.DB {
+func kpiSimDB(t testing.TB) store.DB {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t)
@@ -72,7 +72,7 @@ func kpiSimDB(t *testing.T) store.DB {
 // reopenSome reopens 60 petitions answered in June to August 2025 a day after their latest
 // change and answers them again a day later, through the deliverer: the simulator's sources
 // reopen too rarely for the reopen rate to be tested at this scale.
-func reopenSome(t *testing.T, db store.DB, d *pipeline.Deliverer) {
+func reopenSome(t testing.TB, db store.DB, d *pipeline.Deliverer) {
 	t.Helper()
 	ctx := context.Background()
 	var rows []models.Petition
