@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -185,7 +186,7 @@ const (
 	KeyDossierProcessingP90   = "dossier_processing_days_p90"
 	KeyDossierSatisfaction    = "dossier_satisfaction_rate"
 	KeyPetitionsReceived      = "petitions_received"
-	KeyPetitionsClosed        = "petitions_closed"
+	KeyPetitionsClosed        = "petitions_closed" // resolved in the Portal 1022 sense: answered (resolved or rejected) a first time
 	KeyPetitionOnTimeRate     = "petition_on_time_rate"
 	KeyPetitionForwardedInSLA = "petition_forwarded_within_sla_rate"
 	KeyPetitionResolveMedian  = "petition_resolve_days_median"
@@ -710,17 +711,19 @@ func load(ctx context.Context, q Querier, r request, parts part) (map[string]*fi
 	}
 	run(partDossierOpen, func() error {
 		fl, err := queryAll[flowRow](ctx, q, "kpi_dossier_open", params)
+		open, overdue := openAt(fl, ends)
 		for i, b := range starts {
 			f := at(dateKey(b))
-			f.dOpen, f.dOverdue = openAt(fl, ends[i])
+			f.dOpen, f.dOverdue = open[i], overdue[i]
 		}
 		return err
 	})
 	run(partPetitionOpen, func() error {
 		fl, err := queryAll[flowRow](ctx, q, "kpi_petition_open", params)
+		backlog, overdue := openAt(fl, ends)
 		for i, b := range starts {
 			f := at(dateKey(b))
-			f.pBacklog, f.pOverdue = openAt(fl, ends[i])
+			f.pBacklog, f.pOverdue = backlog[i], overdue[i]
 		}
 		return err
 	})
@@ -731,40 +734,35 @@ func load(ctx context.Context, q Querier, r request, parts part) (map[string]*fi
 	return out, nil
 }
 
-// flowRow is one row of kpi_dossier_open.sql or kpi_petition_open.sql.
+// flowRow is one row of kpi_dossier_open.sql or kpi_petition_open.sql: n entities of a flow
+// kind that count from the local day Day (YYYY-MM-DD).
 type flowRow struct {
-	Kind   string `ch:"kind"`
-	Day    string `ch:"day"`
-	DueDay string `ch:"due_day"`
-	N      uint64 `ch:"n"`
+	Kind string `ch:"kind"`
+	Day  string `ch:"day"`
+	N    uint64 `ch:"n"`
 }
 
-// openAt is the number open at the midnight starting day t (YYYY-MM-DD) and, of those, the
-// number past their due day: received before t minus ended before t, and received with a due day
-// before t minus ended before t with a due day before t. Dates in YYYY-MM-DD order as strings.
-func openAt(rows []flowRow, t string) (open, overdue uint64) {
-	var in, out, due, endDue uint64
-	for _, x := range rows {
-		switch x.Kind {
-		case "in":
-			if x.Day < t {
-				in += x.N
-			}
-		case "out":
-			if x.Day < t {
-				out += x.N
-			}
-		case "due":
-			if x.DueDay < t {
-				due += x.N
-			}
-		case "end_due":
-			if x.Day < t && x.DueDay < t {
-				endDue += x.N
+// openAt is, for each midnight in ends (YYYY-MM-DD, ascending), the number open then (received
+// before it minus ended before it) and, of those, the number past their due day (received with a
+// due day before it minus ended before it with a due day before it). YYYY-MM-DD strings order as
+// dates.
+func openAt(rows []flowRow, ends []string) (open, overdue []uint64) {
+	sorted := slices.Clone(rows)
+	slices.SortFunc(sorted, func(a, b flowRow) int { return strings.Compare(a.Day, b.Day) })
+	var sums [4]uint64 // in, out, due, end_due
+	kinds := map[string]int{"in": 0, "out": 1, "due": 2, "end_due": 3}
+	open, overdue = make([]uint64, len(ends)), make([]uint64, len(ends))
+	i := 0
+	for j, t := range ends {
+		for ; i < len(sorted) && sorted[i].Day < t; i++ {
+			if k, ok := kinds[sorted[i].Kind]; ok {
+				sums[k] += sorted[i].N
 			}
 		}
+		open[j] = sums[0] - min(sums[1], sums[0])
+		overdue[j] = sums[2] - min(sums[3], sums[2])
 	}
-	return in - min(out, in), due - min(endDue, due)
+	return open, overdue
 }
 
 // bin is one bar of a histogram: n cases of the value v.
@@ -832,7 +830,7 @@ type Breakdown struct {
 // PetitionBreakdown is PetitionKPIs' volume and punctuality of s in p by category or by channel
 // (by: "category" or "channel"): received (left out when s names a unit), closed for the first
 // time and the on-time rate of those closures. Values seen in any of the three periods are
-// listed, the most received (else closed) in p first.
+// listed, the most received in p first (then the most closed).
 func PetitionBreakdown(ctx context.Context, q Querier, p models.Period, s Scope, by string) ([]Breakdown, error) {
 	if by != "category" && by != "channel" {
 		return nil, &models.FieldError{Field: "by", Message: fmt.Sprintf("petitions break down by category or channel, not %q", by)}
@@ -859,7 +857,7 @@ func PetitionBreakdown(ctx context.Context, q Querier, p models.Period, s Scope,
 			per[i][x.Key] = x
 		}
 	}
-	out := breakdownOf(by, per, func(x row) uint64 { return x.Received*1_000_000 + x.Closed }, func(v [3]row) []KPI {
+	out := breakdownOf(by, per, func(x row) [2]uint64 { return [2]uint64{x.Received, x.Closed} }, func(v [3]row) []KPI {
 		var kpis []KPI
 		if s.Unit == "" {
 			kpis = append(kpis, KPI{Key: KeyPetitionsReceived, Unit: "petitions", Current: count(v[0].Received), Previous: count(v[1].Received), LastYear: count(v[2].Received)})
@@ -901,7 +899,7 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 			total[i] += x.Posts
 		}
 	}
-	return breakdownOf("topic", per, func(x row) uint64 { return x.Posts }, func(v [3]row) []KPI {
+	return breakdownOf("topic", per, func(x row) [2]uint64 { return [2]uint64{x.Posts} }, func(v [3]row) []KPI {
 		var volume, share, negative, net [3]Value
 		for i, x := range v {
 			volume[i] = count(x.Posts)
@@ -919,8 +917,9 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 }
 
 // breakdownOf lists every key of the three periods' rows, ordered by size in the current period
-// (then by key), each with the KPIs kpis builds from its three rows (zero rows where absent).
-func breakdownOf[R any](dimension string, per [3]map[string]R, size func(R) uint64, kpis func([3]R) []KPI) []Breakdown {
+// (the first number, then the second, largest first; then by key), each with the KPIs kpis builds
+// from its three rows (zero rows where absent).
+func breakdownOf[R any](dimension string, per [3]map[string]R, size func(R) [2]uint64, kpis func([3]R) []KPI) []Breakdown {
 	seen := map[string]bool{}
 	var keys []string
 	for _, m := range per {
@@ -933,17 +932,15 @@ func breakdownOf[R any](dimension string, per [3]map[string]R, size func(R) uint
 	}
 	slices.SortFunc(keys, func(a, b string) int {
 		sa, sb := size(per[0][a]), size(per[0][b])
-		switch {
-		case sa > sb:
-			return -1
-		case sa < sb:
-			return 1
-		case a < b:
-			return -1
-		case a > b:
-			return 1
+		for i := range sa {
+			if sa[i] != sb[i] {
+				if sa[i] > sb[i] {
+					return -1
+				}
+				return 1
+			}
 		}
-		return 0
+		return strings.Compare(a, b)
 	})
 	out := make([]Breakdown, 0, len(keys))
 	for _, k := range keys {
