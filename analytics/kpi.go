@@ -426,7 +426,7 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	for i, per := range comparedPeriods(p) {
 		wg.Go(func() {
 			var byBucket map[string]*figures
-			byBucket, errs[i] = load(ctx, q, request{p: per, s: s, o: o}, parts)
+			byBucket, errs[i] = loadFigures(ctx, q, request{p: per, s: s, o: o}, parts)
 			figs[i] = byBucket[dateKey(per.From)]
 		})
 	}
@@ -511,9 +511,9 @@ func (r request) params() store.Params {
 	return params
 }
 
-// load runs the query files of parts for r and returns the figures by bucket key (the bucket's
+// loadFigures runs the query files of parts for r and returns the figures by bucket key (the bucket's
 // first day, YYYY-MM-DD); every bucket of r is present, zero when it holds no data.
-func load(ctx context.Context, q Querier, r request, parts part) (map[string]*figures, error) {
+func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[string]*figures, error) {
 	starts := bucketStarts(r.p, r.grain)
 	out := make(map[string]*figures, len(starts))
 	for _, b := range starts {

@@ -439,8 +439,8 @@ var postKeys = []string{KeyPostsVolume, KeyPostNegativeShare, KeyPostNetSentimen
 func TestKPIs(t *testing.T) {
 	ctx := context.Background()
 	db := kpiDB(t)
-	oct := mustPeriod(t, "2025-10")
-	empty := mustPeriod(t, "2020-03")
+	oct := kpiPeriod(t, "2025-10")
+	empty := kpiPeriod(t, "2020-03")
 
 	t.Run("dossiers all units", func(t *testing.T) {
 		got, err := DossierKPIs(ctx, db, oct, Scope{})
@@ -518,7 +518,7 @@ func TestKPIs(t *testing.T) {
 			KeyDossierProcessingP90:  {qty(0.25, 1), qty(0, 0), qty(0, 0)},
 			KeyDossierSatisfaction:   {r(0, 0), r(0, 0), r(0, 0)},
 		})
-		november := mustPeriod(t, "2025-11")
+		november := kpiPeriod(t, "2025-11")
 		got, err = DossierKPIs(ctx, db, november, Scope{Unit: "U3"})
 		if err != nil {
 			t.Fatal(err)
@@ -681,7 +681,7 @@ func TestKPIs(t *testing.T) {
 	})
 }
 
-func mustPeriod(t *testing.T, s string) models.Period {
+func kpiPeriod(t *testing.T, s string) models.Period {
 	t.Helper()
 	p, err := models.ParsePeriod(s)
 	if err != nil {

@@ -84,7 +84,7 @@ func SeriesOfWith(ctx context.Context, q Querier, metric string, p models.Period
 	if s.Unit != "" && m.parts&unitBlind != 0 {
 		return Series{}, &models.FieldError{Field: "unit", Message: fmt.Sprintf("%s cannot be filtered by unit: the handling unit is not known at reception", metric)}
 	}
-	figs, err := load(ctx, q, request{p: p, grain: g, s: s, o: o}, m.parts)
+	figs, err := loadFigures(ctx, q, request{p: p, grain: g, s: s, o: o}, m.parts)
 	if err != nil {
 		return Series{}, err
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func TestBucketStarts(t *testing.T) {
-	p := mustPeriod(t, "2025-10-01..2025-10-13") // Wednesday to Monday
+	p := kpiPeriod(t, "2025-10-01..2025-10-13") // Wednesday to Monday
 	day := func(s string) time.Time {
 		d, err := time.ParseInLocation(time.DateOnly, s, models.Location)
 		if err != nil {
@@ -38,7 +38,7 @@ func TestBucketStarts(t *testing.T) {
 			t.Errorf("%q buckets = %v, want %v", tt.g, got, tt.want)
 		}
 	}
-	if n := len(bucketStarts(mustPeriod(t, "2024"), GrainDay)); n != 366 {
+	if n := len(bucketStarts(kpiPeriod(t, "2024"), GrainDay)); n != 366 {
 		t.Errorf("days of 2024 = %d, want 366", n)
 	}
 }
@@ -83,7 +83,7 @@ func TestSeries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := SeriesOf(ctx, db, tt.metric, mustPeriod(t, tt.period), tt.grain, tt.scope)
+			s, err := SeriesOf(ctx, db, tt.metric, kpiPeriod(t, tt.period), tt.grain, tt.scope)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestSeries(t *testing.T) {
 func TestSeriesAddUpToKPIs(t *testing.T) {
 	ctx := context.Background()
 	db := kpiDB(t)
-	oct := mustPeriod(t, "2025-10")
+	oct := kpiPeriod(t, "2025-10")
 	var kpis []KPI
 	for _, f := range []func(context.Context, Querier, models.Period, Scope) ([]KPI, error){DossierKPIs, PetitionKPIs, PostKPIs} {
 		k, err := f(ctx, db, oct, Scope{})
@@ -144,7 +144,7 @@ func TestSeriesAddUpToKPIs(t *testing.T) {
 
 func TestSeriesRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
-	p := mustPeriod(t, "2025-10")
+	p := kpiPeriod(t, "2025-10")
 	for _, tt := range []struct {
 		name   string
 		metric string
