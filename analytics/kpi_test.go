@@ -179,8 +179,11 @@ type kpiDossier struct {
 //	D13 U3   in_person 2025-10-01 00:30  10-01 17         completed 10-01 10 on due    9.5
 //	D14 U3   in_person 2025-09-30 23:30  10-02 17         completed 11-01 00:10 late (November)
 //
+//	D15 U4   online    2025-01-01 00:15  2025-01-03 17   completed 2025-01-02 09 early
+//	D16 U4   in_person 2024-12-31 23:45  2025-01-03 17   completed 2025-01-01 00:05 early
+//
 // D13 and D14 sit on the month boundary in local time (D13 is 30 September 17:30 UTC, D14's end
-// 31 October 17:10 UTC). Fees: D1 D2 D9 (paid online D1 D9); digitised D1 D2 D8 D9; e-result D1
+// 31 October 17:10 UTC), D15 and D16 on the year boundary. Fees: D1 D2 D9 (paid online D1 D9); digitised D1 D2 D8 D9; e-result D1
 // D7. Ratings (after the end): D1 satisfied, D2 dissatisfied, D7 satisfied, D9 satisfied.
 func kpiDossiers() []kpiDossier {
 	type spec struct {
@@ -210,6 +213,8 @@ func kpiDossiers() []kpiDossier {
 		{id: "D12", unit: "U1", channel: "in_person", received: at(2025, 10, 28, 8), due: at(2025, 10, 30, 17), end: models.DossierCompleted, ended: at(2025, 11, 5, 8)},
 		{id: "D13", unit: "U3", channel: "in_person", received: atMin(2025, 10, 1, 0, 30), due: at(2025, 10, 1, 17), end: models.DossierCompleted, ended: at(2025, 10, 1, 10)},
 		{id: "D14", unit: "U3", channel: "in_person", received: atMin(2025, 9, 30, 23, 30), due: at(2025, 10, 2, 17), end: models.DossierCompleted, ended: atMin(2025, 11, 1, 0, 10)},
+		{id: "D15", unit: "U4", channel: "online", received: atMin(2025, 1, 1, 0, 15), due: at(2025, 1, 3, 17), end: models.DossierCompleted, ended: at(2025, 1, 2, 9)},
+		{id: "D16", unit: "U4", channel: "in_person", received: atMin(2024, 12, 31, 23, 45), due: at(2025, 1, 3, 17), end: models.DossierCompleted, ended: atMin(2025, 1, 1, 0, 5)},
 	}
 	var out []kpiDossier
 	for _, s := range specs {
@@ -518,6 +523,19 @@ func TestKPIs(t *testing.T) {
 			KeyDossierProcessingP90:  {qty(0.25, 1), qty(0, 0), qty(0, 0)},
 			KeyDossierSatisfaction:   {r(0, 0), r(0, 0), r(0, 0)},
 		})
+		// The year boundary: D15 (00:15 on 1 January 2025, 31 December 17:15 UTC) is 2025's,
+		// D16 (23:45 on 31 December 2024) is 2024's and open at its end.
+		got, err = DossierKPIs(ctx, db, kpiPeriod(t, "2025"), Scope{Unit: "U4"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c(1).check(t, "U4 received in 2025", got[0].Current)
+		c(1).check(t, "U4 received in 2024", got[0].Previous)
+		c(2).check(t, "U4 ended in 2025", got[1].Current)
+		c(0).check(t, "U4 ended in 2024", got[1].Previous)
+		c(0).check(t, "U4 open at the end of 2025", got[6].Current)
+		c(1).check(t, "U4 open at the end of 2024", got[6].Previous)
+		r(1, 1).check(t, "U4 online share 2025", got[8].Current)
 		november := kpiPeriod(t, "2025-11")
 		got, err = DossierKPIs(ctx, db, november, Scope{Unit: "U3"})
 		if err != nil {
