@@ -5,16 +5,23 @@
 --
 --   KPI                                                   table
 --   dossiers open and past due at a moment T (judged at   dossier_due_daily (received, by due
---     the period end): received with due_at before T       day) minus dossier_end_detail_daily
---     minus ended before T with due_at before T            (ended, by end day and due day)
---   median / p90 processing days                          dossier_end_detail_daily (histogram of
+--     the period end): received with due_at before T       day) minus dossier_end_due_daily
+--     minus ended before T with due_at before T            (ended, by the later of end day and
+--                                                          due day)
+--   median / p90 processing days                          dossier_processing_daily (histogram of
 --                                                           net processing time, quarter days)
 --   petitions past due and not yet answered at T          petition_due_daily minus
---                                                           petition_close_detail_daily
+--                                                           petition_end_due_daily
 --   median / p90 days to answer, forwarded within N        petition_close_detail_daily (hour and
 --     minutes (N is configuration)                          minute histograms of first closures)
 --   reopen rate                                           petition_reopen_daily (first reopenings)
 --   engagement-weighted sentiment                         post_engagement_daily
+--
+-- The open-and-overdue count at T sums a flow over all days before T, so its tables are keyed by
+-- the day from which an entity counts (an ended dossier counts against the overdue ones from the
+-- later of its end day and its due day): one row per day and scope, like the intake rollups,
+-- however long the history. The histograms are kept apart from them: a month of a histogram is
+-- read for the quantiles of that month only.
 --
 -- Due days use due_at as sent, without supplement pauses: a pause is known only once the
 -- supplement arrives, and an event log cannot revise a count already made, so the open-and-overdue
@@ -71,56 +78,90 @@ WHERE s.status = 'received'
 GROUP BY due_day, s.unit_code, s.ward_code, s.field
 -- statement-break
 
-CREATE TABLE IF NOT EXISTS {{local "dossier_end_detail_daily"}} {{onCluster}}
+CREATE TABLE IF NOT EXISTS {{local "dossier_end_due_daily"}} {{onCluster}}
+(
+    -- greatest(toDate(ended_at), toDate(due_at)): from this day on, the dossier is both ended and
+    -- past its due day, so it no longer counts among the open overdue ones.
+    day Date,
+    unit_code LowCardinality(String),
+    ward_code LowCardinality(String),
+    field LowCardinality(String),
+    -- Dossiers that ended (withdrawn included: a withdrawn dossier is no longer open).
+    ended UInt64
+)
+ENGINE = {{engine "SummingMergeTree"}}
+PARTITION BY toYear(day)
+ORDER BY (day, unit_code, ward_code, field)
+SETTINGS non_replicated_deduplication_window = 10000
+-- statement-break
+{{distributed "dossier_end_due_daily" "rand()"}}
+-- statement-break
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{local "dossier_end_due_daily_mv"}} {{onCluster}}
+TO {{local "dossier_end_due_daily"}}
+AS SELECT
+    greatest(toDate(assumeNotNull(s.ended_at)), toDate(s.due_at)) AS day,
+    s.unit_code AS unit_code,
+    s.ward_code AS ward_code,
+    s.field AS field,
+    count() AS ended
+FROM {{local "dossier_events"}} AS s
+-- At most one terminal event per dossier (0002 contract).
+WHERE s.status IN ('completed', 'returned', 'rejected', 'withdrawn')
+GROUP BY day, unit_code, ward_code, field
+-- statement-break
+
+INSERT INTO {{local "dossier_end_due_daily"}}
+SELECT greatest(toDate(assumeNotNull(s.ended_at)), toDate(s.due_at)) AS day, s.unit_code, s.ward_code, s.field, count() AS ended
+FROM {{local "dossier_events"}} AS s
+WHERE s.status IN ('completed', 'returned', 'rejected', 'withdrawn')
+GROUP BY day, s.unit_code, s.ward_code, s.field
+-- statement-break
+
+CREATE TABLE IF NOT EXISTS {{local "dossier_processing_daily"}} {{onCluster}}
 (
     -- toDate(ended_at)
     day Date,
     unit_code LowCardinality(String),
     ward_code LowCardinality(String),
     field LowCardinality(String),
-    -- The terminal status (withdrawn included: a withdrawn dossier is no longer open).
-    status Enum8('received' = 1, 'processing' = 2, 'supplement_requested' = 3, 'completed' = 4, 'returned' = 5, 'rejected' = 6, 'withdrawn' = 7),
-    -- toDate(due_at), pauses not added (see the header).
-    due_day Date,
     -- Net processing time in whole quarter days (6 hours), rounded down, at most 65535.
     processing_quarters UInt16,
-    -- Dossiers that ended.
+    -- Dossiers that ended (completed, returned or rejected; withdrawals left out, as in every
+    -- outcome KPI).
     ended UInt64
 )
 ENGINE = {{engine "SummingMergeTree"}}
 PARTITION BY toYear(day)
-ORDER BY (day, unit_code, ward_code, field, status, due_day, processing_quarters)
+ORDER BY (day, unit_code, ward_code, field, processing_quarters)
 SETTINGS non_replicated_deduplication_window = 10000
 -- statement-break
-{{distributed "dossier_end_detail_daily" "rand()"}}
+{{distributed "dossier_processing_daily" "rand()"}}
 -- statement-break
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {{local "dossier_end_detail_daily_mv"}} {{onCluster}}
-TO {{local "dossier_end_detail_daily"}}
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{local "dossier_processing_daily_mv"}} {{onCluster}}
+TO {{local "dossier_processing_daily"}}
 AS SELECT
     toDate(assumeNotNull(s.ended_at)) AS day,
     s.unit_code AS unit_code,
     s.ward_code AS ward_code,
     s.field AS field,
-    s.status AS status,
-    toDate(s.due_at) AS due_day,
     toUInt16(least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.ended_at)) - toInt64(s.supplement_paused_seconds), 0), 21600), 65535)) AS processing_quarters,
     count() AS ended
 FROM {{local "dossier_events"}} AS s
 -- At most one terminal event per dossier (0002 contract).
-WHERE s.status IN ('completed', 'returned', 'rejected', 'withdrawn')
-GROUP BY day, unit_code, ward_code, field, status, due_day, processing_quarters
+WHERE s.status IN ('completed', 'returned', 'rejected')
+GROUP BY day, unit_code, ward_code, field, processing_quarters
 -- statement-break
 
-INSERT INTO {{local "dossier_end_detail_daily"}}
+INSERT INTO {{local "dossier_processing_daily"}}
 SELECT
-    toDate(assumeNotNull(s.ended_at)) AS day, s.unit_code, s.ward_code, s.field, s.status,
-    toDate(s.due_at) AS due_day,
+    toDate(assumeNotNull(s.ended_at)) AS day, s.unit_code, s.ward_code, s.field,
     toUInt16(least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.ended_at)) - toInt64(s.supplement_paused_seconds), 0), 21600), 65535)) AS processing_quarters,
     count() AS ended
 FROM {{local "dossier_events"}} AS s
-WHERE s.status IN ('completed', 'returned', 'rejected', 'withdrawn')
-GROUP BY day, s.unit_code, s.ward_code, s.field, s.status, due_day, processing_quarters
+WHERE s.status IN ('completed', 'returned', 'rejected')
+GROUP BY day, s.unit_code, s.ward_code, s.field, processing_quarters
 -- statement-break
 
 CREATE TABLE IF NOT EXISTS {{local "petition_due_daily"}} {{onCluster}}
@@ -162,6 +203,46 @@ WHERE s.status = 'new'
 GROUP BY due_day, s.ward_code, s.category, s.channel
 -- statement-break
 
+CREATE TABLE IF NOT EXISTS {{local "petition_end_due_daily"}} {{onCluster}}
+(
+    -- greatest(toDate(closed_at), toDate(due_at)) of the first closure: from this day on, the
+    -- petition no longer counts in the overdue backlog.
+    day Date,
+    ward_code LowCardinality(String),
+    category LowCardinality(String),
+    channel Enum8('hotline' = 1, 'app' = 2, 'web' = 3, 'zalo' = 4, 'email' = 5, 'social' = 6),
+    -- Petitions closed for the first time.
+    closed UInt64
+)
+ENGINE = {{engine "SummingMergeTree"}}
+PARTITION BY toYear(day)
+ORDER BY (day, ward_code, category, channel)
+SETTINGS non_replicated_deduplication_window = 10000
+-- statement-break
+{{distributed "petition_end_due_daily" "rand()"}}
+-- statement-break
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{local "petition_end_due_daily_mv"}} {{onCluster}}
+TO {{local "petition_end_due_daily"}}
+AS SELECT
+    greatest(toDate(assumeNotNull(s.closed_at)), toDate(s.due_at)) AS day,
+    s.ward_code AS ward_code,
+    s.category AS category,
+    s.channel AS channel,
+    count() AS closed
+FROM {{local "petition_events"}} AS s
+-- The first closure of a petition: one event per id (0003 contract).
+WHERE s.status IN ('resolved', 'rejected') AND s.reopen_count = 0
+GROUP BY day, ward_code, category, channel
+-- statement-break
+
+INSERT INTO {{local "petition_end_due_daily"}}
+SELECT greatest(toDate(assumeNotNull(s.closed_at)), toDate(s.due_at)) AS day, s.ward_code, s.category, s.channel, count() AS closed
+FROM {{local "petition_events"}} AS s
+WHERE s.status IN ('resolved', 'rejected') AND s.reopen_count = 0
+GROUP BY day, s.ward_code, s.category, s.channel
+-- statement-break
+
 CREATE TABLE IF NOT EXISTS {{local "petition_close_detail_daily"}} {{onCluster}}
 (
     -- toDate(closed_at) of the first closure
@@ -170,8 +251,6 @@ CREATE TABLE IF NOT EXISTS {{local "petition_close_detail_daily"}} {{onCluster}}
     unit_code LowCardinality(String),
     category LowCardinality(String),
     channel Enum8('hotline' = 1, 'app' = 2, 'web' = 3, 'zalo' = 4, 'email' = 5, 'social' = 6),
-    -- toDate(due_at)
-    due_day Date,
     -- closed_at - received_at in whole hours, rounded down, at most 65535.
     handling_hours UInt16,
     -- forwarded_at - received_at in whole minutes, rounded down, at most 65534; 65535 when the
@@ -182,7 +261,7 @@ CREATE TABLE IF NOT EXISTS {{local "petition_close_detail_daily"}} {{onCluster}}
 )
 ENGINE = {{engine "SummingMergeTree"}}
 PARTITION BY toYear(day)
-ORDER BY (day, ward_code, unit_code, category, channel, due_day, handling_hours, forward_minutes)
+ORDER BY (day, ward_code, unit_code, category, channel, handling_hours, forward_minutes)
 SETTINGS non_replicated_deduplication_window = 10000
 -- statement-break
 {{distributed "petition_close_detail_daily" "rand()"}}
@@ -196,26 +275,24 @@ AS SELECT
     s.unit_code AS unit_code,
     s.category AS category,
     s.channel AS channel,
-    toDate(s.due_at) AS due_day,
     toUInt16(least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.closed_at)), 0), 3600), 65535)) AS handling_hours,
     toUInt16(if(s.forwarded_at IS NULL, 65535, least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.forwarded_at)), 0), 60), 65534))) AS forward_minutes,
     count() AS closed
 FROM {{local "petition_events"}} AS s
 -- The first closure of a petition: one event per id (0003 contract).
 WHERE s.status IN ('resolved', 'rejected') AND s.reopen_count = 0
-GROUP BY day, ward_code, unit_code, category, channel, due_day, handling_hours, forward_minutes
+GROUP BY day, ward_code, unit_code, category, channel, handling_hours, forward_minutes
 -- statement-break
 
 INSERT INTO {{local "petition_close_detail_daily"}}
 SELECT
     toDate(assumeNotNull(s.closed_at)) AS day, s.ward_code, s.unit_code, s.category, s.channel,
-    toDate(s.due_at) AS due_day,
     toUInt16(least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.closed_at)), 0), 3600), 65535)) AS handling_hours,
     toUInt16(if(s.forwarded_at IS NULL, 65535, least(intDiv(greatest(dateDiff('second', s.received_at, assumeNotNull(s.forwarded_at)), 0), 60), 65534))) AS forward_minutes,
     count() AS closed
 FROM {{local "petition_events"}} AS s
 WHERE s.status IN ('resolved', 'rejected') AND s.reopen_count = 0
-GROUP BY day, s.ward_code, s.unit_code, s.category, s.channel, due_day, handling_hours, forward_minutes
+GROUP BY day, s.ward_code, s.unit_code, s.category, s.channel, handling_hours, forward_minutes
 -- statement-break
 
 CREATE TABLE IF NOT EXISTS {{local "petition_reopen_daily"}} {{onCluster}}

@@ -32,10 +32,10 @@ WHERE r.due_day < {to:Date}
     AND ({field:String} = '' OR r.field = {field:String})
 GROUP BY r.due_day
 UNION ALL
-SELECT 'end_due' AS kind, toString(greatest(r.day, r.due_day)) AS day, sum(r.ended) AS n
-FROM dossier_end_detail_daily AS r
-WHERE r.day < {to:Date} AND r.due_day < {to:Date}
+SELECT 'end_due' AS kind, toString(r.day) AS day, sum(r.ended) AS n
+FROM dossier_end_due_daily AS r
+WHERE r.day < {to:Date}
     AND ({unit:String} = '' OR r.unit_code = {unit:String})
     AND ({ward:String} = '' OR r.ward_code = {ward:String})
     AND ({field:String} = '' OR r.field = {field:String})
-GROUP BY greatest(r.day, r.due_day)
+GROUP BY r.day

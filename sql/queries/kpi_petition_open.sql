@@ -27,9 +27,9 @@ WHERE r.due_day < {to:Date}
     AND ({category:String} = '' OR r.category = {category:String})
 GROUP BY r.due_day
 UNION ALL
-SELECT 'end_due' AS kind, toString(greatest(r.day, r.due_day)) AS day, sum(r.closed) AS n
-FROM petition_close_detail_daily AS r
-WHERE r.day < {to:Date} AND r.due_day < {to:Date}
+SELECT 'end_due' AS kind, toString(r.day) AS day, sum(r.closed) AS n
+FROM petition_end_due_daily AS r
+WHERE r.day < {to:Date}
     AND ({ward:String} = '' OR r.ward_code = {ward:String})
     AND ({category:String} = '' OR r.category = {category:String})
-GROUP BY greatest(r.day, r.due_day)
+GROUP BY r.day
