@@ -2,8 +2,10 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
@@ -108,25 +110,22 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	text, err := sqlfiles.Query("rank_units")
-	if err != nil {
-		return Ranking{}, fmt.Errorf("analytics: %w", err)
-	}
+	// The units and both periods' ratios are independent: run the seven queries at once (the
+	// engines answer concurrent queries; most of a ranking's time is waiting on them).
 	var units []struct {
 		Code     string `ch:"code"`
 		Name     string `ch:"name"`
 		WardCode string `ch:"ward_code"`
 	}
-	if err := q.Query(ctx, &units, text, store.Params{"level": typ}); err != nil {
-		return Ranking{}, fmt.Errorf("analytics: query rank_units: %w", err)
-	}
 	prev := p.Previous()
-	cur, err := periodRatios(ctx, q, p, now)
-	if err != nil {
-		return Ranking{}, err
-	}
-	before, err := periodRatios(ctx, q, prev, now)
-	if err != nil {
+	var cur, before map[string]unitRatios
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() { errs[0] = queryRows(ctx, q, "rank_units", store.Params{"level": typ}, &units) })
+	wg.Go(func() { cur, errs[1] = periodRatios(ctx, q, p, now) })
+	wg.Go(func() { before, errs[2] = periodRatios(ctx, q, prev, now) })
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return Ranking{}, err
 	}
 	curV, prevV := cfg.VersionAt(p.LastDay()), cfg.VersionAt(prev.LastDay())
@@ -246,17 +245,21 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
 	}
 	var rollups []rankRollupRow
-	if err := queryRows(ctx, q, rankQueryRollups, days, &rollups); err != nil {
-		return nil, err
-	}
 	var dossiers []rankDossierRow
-	if err := queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
-		"sync_seconds": int64(SyncLag / time.Second)}, &dossiers); err != nil {
-		return nil, err
-	}
 	var petitions []rankPetitionRow
-	if err := queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
-		"from_time": p.From, "to_time": p.To}, &petitions); err != nil {
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	wg.Go(func() { errs[0] = queryRows(ctx, q, rankQueryRollups, days, &rollups) })
+	wg.Go(func() {
+		errs[1] = queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
+			"sync_seconds": int64(SyncLag / time.Second)}, &dossiers)
+	})
+	wg.Go(func() {
+		errs[2] = queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
+			"from_time": p.From, "to_time": p.To}, &petitions)
+	})
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	out := map[string]unitRatios{}
