@@ -36,7 +36,9 @@ func (l Level) unitType() (string, error) {
 }
 
 // SyncLag is how late a dossier's latest state may reach govpulse after its updated_at and still
-// count as synced in real time (766 indicator dong_bo).
+// count as synced in real time (766 indicator dong_bo). Dossiers loaded in bulk (imports, the
+// simulator's seeded history) are judged only when they arrived in time: a back-fill says nothing
+// about the source's sync (rank_dossiers.sql).
 const SyncLag = time.Hour
 
 // RankingRow is one unit's 766 result: its score (indicators, groups, total, band, rank) for the
@@ -186,6 +188,7 @@ type rankDossierRow struct {
 	Rated            uint64 `ch:"rated"`
 	Dissatisfied     uint64 `ch:"dissatisfied"`
 	Synced           uint64 `ch:"synced"`
+	SyncJudged       uint64 `ch:"sync_judged"`
 	Procedures       uint64 `ch:"procedures"`
 	ProceduresOnline uint64 `ch:"procedures_online"`
 	OnlineWithOnline uint64 `ch:"online_with_online"`
@@ -282,7 +285,7 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 		u := get(r.Unit)
 		u.dossiers = r.Received
 		n := float64(r.Received)
-		u.ratios[indDongBo] = Ratio{Num: float64(r.Synced), Den: n}
+		u.ratios[indDongBo] = Ratio{Num: float64(r.Synced), Den: float64(r.SyncJudged)}
 		u.ratios[indTienDo] = Ratio{Num: float64(r.OnTrack), Den: n}
 		u.ratios[indCungCapDVCTT] = Ratio{Num: float64(r.ProceduresOnline), Den: float64(r.Procedures)}
 		u.ratios[indDVCTTPhatSinh] = Ratio{Num: float64(r.OnlineWithOnline), Den: float64(r.ProceduresOnline)}

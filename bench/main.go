@@ -502,6 +502,7 @@ func (b *bench) panels(ctx context.Context, end time.Time) {
 				Rated            uint64 `ch:"rated"`
 				Dissatisfied     uint64 `ch:"dissatisfied"`
 				Synced           uint64 `ch:"synced"`
+				SyncJudged       uint64 `ch:"sync_judged"`
 				Procedures       uint64 `ch:"procedures"`
 				ProceduresOnline uint64 `ch:"procedures_online"`
 				OnlineWithOnline uint64 `ch:"online_with_online"`

@@ -13,10 +13,14 @@
 --                   ended by then and still within its effective due time
 --   rated, dissatisfied   satisfaction ratings known now of those dossiers (a rating comes after the
 --                   end, so the ratings of the period are read as of now)
---   synced          dossiers whose latest snapshot reached govpulse within {sync_seconds} of its
---                   updated_at (ingested_at - updated_at): the share of dossiers the source system
---                   syncs in real time. Only the latest state is stored here; a dossier whose
---                   earlier states were late but whose last one was prompt counts as synced.
+--   sync_judged, synced   the real-time sync indicator (dong_bo): synced dossiers are those whose
+--                   latest snapshot reached govpulse within {sync_seconds} of its updated_at
+--                   (ingested_at - updated_at). Judged are the dossiers that came through the ingest
+--                   API (source 'api:<token>'), where a late arrival means a late sync, and any other
+--                   dossier that arrived in time; a late dossier from a back-fill (an import, the
+--                   simulator's seeded history) says nothing about the source's sync and is left
+--                   out, so a history loaded in bulk gives N/A rather than 0%. Only the latest state
+--                   is stored here: a dossier whose last state was prompt counts as synced.
 --   procedures, procedures_online    distinct procedures the unit received dossiers for in the
 --                   period that are active in the catalogue (procedures FINAL), and of those the ones
 --                   the catalogue offers online (full or partial): 766 "procedures offered online".
@@ -27,7 +31,7 @@
 --
 -- Parameters: from, to DateTime (local midnights, half-open: from <= received_at < to);
 -- judged_at DateTime; sync_seconds Int64.
--- Rows: unit_code String; received, on_track, rated, dissatisfied, synced, procedures,
+-- Rows: unit_code String; received, on_track, rated, dissatisfied, synced, sync_judged, procedures,
 -- procedures_online, online_with_online UInt64. Units without dossiers have no row.
 WITH per_procedure AS (
     SELECT
@@ -39,13 +43,15 @@ WITH per_procedure AS (
             {judged_at:DateTime} <= d.effective_due_at)) AS on_track,
         countIf(NOT withdrawn AND d.satisfaction IS NOT NULL) AS rated,
         countIf(NOT withdrawn AND d.satisfaction = 'dissatisfied') AS dissatisfied,
-        countIf(NOT withdrawn AND dateDiff('second', d.updated_at, d.ingested_at) <= {sync_seconds:Int64}) AS synced,
+        countIf(NOT withdrawn AND prompt) AS synced,
+        countIf(NOT withdrawn AND (prompt OR startsWith(d.source, 'api:'))) AS sync_judged,
         countIf(d.channel = 'online') AS online_dossiers
     FROM
     (
         SELECT
-            unit_code, procedure_code, channel, satisfaction, updated_at, ingested_at,
+            unit_code, procedure_code, channel, satisfaction, source,
             effective_due_at, ended_on_time,
+            dateDiff('second', updated_at, ingested_at) <= {sync_seconds:Int64} AS prompt,
             ended_at IS NOT NULL AND ended_at < {judged_at:DateTime} AS ended,
             ended AND status = 'withdrawn' AS withdrawn
         FROM dossiers FINAL
@@ -65,6 +71,7 @@ SELECT
     sum(pp.rated) AS rated,
     sum(pp.dissatisfied) AS dissatisfied,
     sum(pp.synced) AS synced,
+    sum(pp.sync_judged) AS sync_judged,
     countIf(c.known = 1) AS procedures,
     countIf(c.known = 1 AND c.online) AS procedures_online,
     countIf(c.known = 1 AND c.online AND pp.online_dossiers > 0) AS online_with_online
