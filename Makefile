@@ -57,8 +57,9 @@ fuzz: ## run every fuzz target for FUZZTIME (default 3s)
 
 # The overview benchmark (bench/): loads BENCH_SCALE × a year of simulated Ho Chi Minh City into
 # BENCH_DATA once (reused by later runs with the same settings), then times every overview panel
-# against base-table SQL. DESIGN §7's 50M dossiers is BENCH_SCALE=42 (about 45 min to load on 2
-# cores and ~20 GB of disk); the default loads ~7M dossiers in ~8 min.
+# against base-table SQL. DESIGN §7's 50M dossiers is BENCH_SCALE=42 (~10 GB of disk, hours to load
+# on 2 cores); the default loads 7.3M dossiers, 1.1M petitions and 3M posts (1.3 GB; 25 min on a
+# busy 2-core machine).
 BENCH_SCALE ?= 6
 BENCH_DAYS  ?= 365
 BENCH_DATA  ?= ./bench-data
