@@ -25,6 +25,7 @@ var allowed = map[string][]string{
 	"assistant":       {"models", "store", "analytics", "sql", "prompts"},
 	"dashboard":       {"models", "store", "analytics", "assistant", "pipeline", "sql", "prompts"},
 	"cmd/govpulse":    {"*"},
+	"bench":           {"models", "store", "analytics", "sql"},
 }
 
 // thirdParty pins each driver to the one package allowed to import it.

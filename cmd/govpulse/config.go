@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/store"
 )
 
@@ -48,6 +49,7 @@ type Config struct {
 	SimStart              string
 	SimOut                string
 	DemoScale             float64
+	IndexConfig           string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -216,6 +218,9 @@ var options = []option{
 	{flag: "demo-scale", env: "GOVPULSE_DEMO_SCALE", commands: serveOnly,
 		usage: "volume of the demo history (1.0 ≈ a year of Ho Chi Minh City: 1.2M dossiers, 176k petitions, 500k posts)",
 		value: number(func(c *Config) *float64 { return &c.DemoScale })},
+	{flag: "index-config", env: "GOVPULSE_INDEX_CONFIG", commands: []string{"serve", "rank"},
+		usage: "YAML file of the Decision 766 indicator table, written like analytics/index766.yaml (empty: the embedded table)",
+		value: str(func(c *Config) *string { return &c.IndexConfig })},
 	{flag: "days", env: "GOVPULSE_SIM_DAYS", usage: "days to simulate", commands: simulateOnly,
 		value: integer(func(c *Config) *int64 { return &c.SimDays })},
 	{flag: "scale", env: "GOVPULSE_SIM_SCALE", commands: simulateOnly,
@@ -366,7 +371,18 @@ func (c Config) Validate(command string) error {
 	if c.ReadOnlyMaxSeconds <= 0 || c.ReadOnlyMaxResultRows <= 0 {
 		return errors.New("GOVPULSE_READONLY_MAX_SECONDS / GOVPULSE_READONLY_MAX_ROWS: must be positive")
 	}
+	if c.IndexConfig != "" {
+		if _, err := c.indexConfig(); err != nil {
+			return fmt.Errorf("GOVPULSE_INDEX_CONFIG / --index-config: %w", err)
+		}
+	}
 	return nil
+}
+
+// indexConfig is the Decision 766 indicator table: the --index-config file, or the embedded one.
+// Commands that rank (serve, rank) pass it to analytics.Rankings.
+func (c Config) indexConfig() (*analytics.IndexConfig, error) {
+	return analytics.LoadIndexConfigFile(c.IndexConfig)
 }
 
 // logger builds the process's slog handler; only cmd chooses it.
