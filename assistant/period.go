@@ -22,7 +22,9 @@ var relativePeriods = map[string]func(now time.Time) models.Period{
 	"last_quarter": func(n time.Time) models.Period { return quarterP(n.Year(), quarterOf(n.Month())).Previous() },
 	"this_year":    func(n time.Time) models.Period { return yearP(n.Year()) },
 	"last_year":    func(n time.Time) models.Period { return yearP(n.Year() - 1) },
-	"year_to_date": func(n time.Time) models.Period { return rangeP(time.Date(n.Year(), 1, 1, 0, 0, 0, 0, models.Location), n) },
+	"year_to_date": func(n time.Time) models.Period {
+		return rangeP(time.Date(n.Year(), 1, 1, 0, 0, 0, 0, models.Location), n)
+	},
 	"last_7_days":  func(n time.Time) models.Period { return rangeP(n.AddDate(0, 0, -6), n) },
 	"last_30_days": func(n time.Time) models.Period { return rangeP(n.AddDate(0, 0, -29), n) },
 	"last_90_days": func(n time.Time) models.Period { return rangeP(n.AddDate(0, 0, -89), n) },
@@ -41,9 +43,11 @@ func weekP(t time.Time) models.Period {
 	y, w := t.ISOWeek()
 	return mustPeriod(fmt.Sprintf("%04d-W%02d", y, w))
 }
-func monthP(y int, m time.Month) models.Period { return mustPeriod(fmt.Sprintf("%04d-%02d", y, int(m))) }
-func quarterP(y, q int) models.Period          { return mustPeriod(fmt.Sprintf("%04d-Q%d", y, q)) }
-func yearP(y int) models.Period                { return mustPeriod(fmt.Sprintf("%04d", y)) }
+func monthP(y int, m time.Month) models.Period {
+	return mustPeriod(fmt.Sprintf("%04d-%02d", y, int(m)))
+}
+func quarterP(y, q int) models.Period { return mustPeriod(fmt.Sprintf("%04d-Q%d", y, q)) }
+func yearP(y int) models.Period       { return mustPeriod(fmt.Sprintf("%04d", y)) }
 func rangeP(a, b time.Time) models.Period {
 	p, err := models.DateRange(a, b)
 	if err != nil {
@@ -61,14 +65,14 @@ type periodMatch struct {
 
 var (
 	yearTokRe     = regexp.MustCompile(`^(19[7-9]\d|20\d\d|210[0-5])$`)
-	monthYearRe   = regexp.MustCompile(`^(\d{1,2})[/\-.](\d{4})$`)             // 10/2025
+	monthYearRe   = regexp.MustCompile(`^(\d{1,2})[/\-.](\d{4})$`)                // 10/2025
 	dmyRe         = regexp.MustCompile(`^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$`) // 5/10/2025
-	dmRe          = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})$`)                  // 5/10
+	dmRe          = regexp.MustCompile(`^(\d{1,2})/(\d{1,2})$`)                   // 5/10
 	isoDayRe      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	isoMonthRe    = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 	isoQuarterRe  = regexp.MustCompile(`^(\d{4})-q([1-4])$`)
 	isoWeekRe     = regexp.MustCompile(`^(\d{4})-w(\d{2})$`)
-	qTokRe        = regexp.MustCompile(`^q([1-4])$`)             // q3
+	qTokRe        = regexp.MustCompile(`^q([1-4])$`)              // q3
 	qYearTokRe    = regexp.MustCompile(`^q([1-4])[/\-.](\d{4})$`) // q3/2025
 	numTokRe      = regexp.MustCompile(`^\d{1,2}$`)
 	quarterNumRe  = regexp.MustCompile(`^([1-4])[/\-.](\d{4})$`) // 3/2025 after "quý"
