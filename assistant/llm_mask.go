@@ -1,0 +1,29 @@
+package assistant
+
+import "regexp"
+
+// Tokens MaskText puts in place of personal data; the same words as the ingest pipeline's
+// masker (pipeline.MaskPII), so that a prompt reads alike whichever masked it.
+const (
+	maskPhone = "[SĐT]"
+	maskID    = "[CCCD]"
+	maskEmail = "[EMAIL]"
+)
+
+var (
+	maskEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	// A Vietnamese phone number: +84 or 84 or 0, then 9 digits, in groups separated by spaces,
+	// dots or dashes; or 12/9 digits (citizen identity numbers) in a row.
+	maskPhoneRe = regexp.MustCompile(`(?:\+?84|\b0)(?:[ .\-]?\d){9}\b`)
+	maskIDRe    = regexp.MustCompile(`\b\d{12}\b|\b\d{9}\b`)
+)
+
+// MaskText is the assistant's own masker, used when LLMOptions.Mask is not set: e-mail
+// addresses, Vietnamese phone numbers and 9- or 12-digit identity numbers. Text stored by the
+// pipeline is already masked (names and house numbers too); this catches what a user types into
+// a question. Hotlines (1022, 1900 …) stay.
+func MaskText(s string) string {
+	s = maskEmailRe.ReplaceAllString(s, maskEmail)
+	s = maskPhoneRe.ReplaceAllString(s, maskPhone)
+	return maskIDRe.ReplaceAllString(s, maskID)
+}
