@@ -47,6 +47,9 @@ type Options struct {
 	Log *slog.Logger
 	// LLM, when set, answers first; nil means offline mode.
 	LLM LLMAsker
+	// Province is the GSO code of the city served ("79"): ward names other provinces share
+	// resolve to its wards. "" leaves them ambiguous (the parser asks).
+	Province string
 }
 
 // New builds an Assistant. When opts.Layer is nil it loads the default layer and fills its value
@@ -73,6 +76,9 @@ func New(ctx context.Context, opts Options) (*Assistant, error) {
 		}
 		l.SetDimensions(dims)
 		a.layer = l
+	}
+	if opts.Province != "" {
+		a.layer.SetProvince(opts.Province)
 	}
 	return a, nil
 }

@@ -104,13 +104,13 @@ func (q *question) findFuzzy(lx *lexicon) {
 				continue
 			}
 			window := strings.Join(q.folded[i:i+n], " ")
-			if len(window) < 7 {
+			if len(window) < 9 {
 				continue
 			}
 			best, bestD := []lexItem(nil), 3
 			for _, fp := range lx.fuzzy[n] {
 				max := 1
-				if len(fp.text) >= 12 {
+				if len(fp.text) >= 13 {
 					max = 2
 				}
 				d := editDistance(window, fp.text, max)
@@ -161,6 +161,7 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		objects    []string
 		metricSets [][]string
 		dimSets    [][]string
+		dimMatches []match
 		values     []match
 		orderKey   string
 		compare    string
@@ -199,6 +200,7 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		}
 		if len(ds) > 0 {
 			dimSets = append(dimSets, ds)
+			dimMatches = append(dimMatches, m)
 		}
 		if hasValue {
 			values = append(values, m)
@@ -206,14 +208,26 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 	}
 
 	// Objects the values imply (a field means dossiers, a platform posts), used when no
-	// object word settles a metric.
+	// object word settles a metric; and objects implied by metric words of one family ("bao
+	// nhiêu hồ sơ"), which settle shared words ("tiếp nhận").
 	hinted := p.valueObjects(values)
+	implied := slices.Clone(objects)
+	for _, set := range metricSets {
+		obj := l.metricByKey[set[0]].Object
+		one := true
+		for _, k := range set {
+			one = one && l.metricByKey[k].Object == obj
+		}
+		if one && !slices.Contains(implied, obj) {
+			implied = append(implied, obj)
+		}
+	}
 
 	// Metrics.
 	var metrics []string
 	for _, set := range metricSets {
 		cands := set
-		for _, filter := range [][]string{objects, hinted} {
+		for _, filter := range [][]string{implied, hinted} {
 			if len(filter) == 0 || len(cands) == 1 {
 				continue
 			}
@@ -276,6 +290,15 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 				cands = hinted
 			}
 			return p.clarifyObject(cands)
+		}
+	}
+	if p.asksRate() {
+		for i, k := range metrics {
+			for _, m := range l.Metrics {
+				if m.RateOf == k {
+					metrics[i] = m.Key
+				}
+			}
 		}
 	}
 	p.spec.Metrics = metrics
@@ -353,7 +376,10 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 
 	// Dimensions: words that name one, and a dimension filtered by several values (compared
 	// side by side).
-	for _, set := range dimSets {
+	for si, set := range dimSets {
+		if p.namesValue(dimMatches[si], filterOrder) {
+			continue
+		}
 		var keep []string
 		for _, d := range set {
 			if l.sourceHas(src, d) {
@@ -376,7 +402,10 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		p.spec.Dimensions = p.spec.Dimensions[:2]
 	}
 
-	// Top-N and order.
+	// Top-N and order; "nhiều phản ánh nhất" puts the noun between the order words.
+	if orderKey == "" {
+		orderKey = p.gapOrder()
+	}
 	limit := p.topN()
 	if (orderKey != "" || limit > 0) && len(p.spec.Dimensions) == 0 {
 		return p.clarifyBreakdown(src)
@@ -526,6 +555,20 @@ func (p *parseState) valueDimension(m match, src *Source) (string, []*dictEntry,
 	if len(entries) <= 1 {
 		return dim, entries, nil
 	}
+	if prov := p.l.province; prov != "" {
+		var local []*dictEntry
+		for _, e := range entries {
+			if e.Province == prov {
+				local = append(local, e)
+			}
+		}
+		if len(local) == 1 {
+			return dim, local, nil
+		}
+		if len(local) > 1 {
+			entries = local
+		}
+	}
 	raw := p.words(m.start, m.end)
 	var exact []*dictEntry
 	for _, e := range entries {
@@ -581,4 +624,70 @@ func (l *Layer) defaultMetric(object string) string {
 func (l *Layer) isDefaultMetric(key string) bool {
 	m := l.metricByKey[key]
 	return m != nil && l.defaultMetric(m.Object) == key
+}
+
+// gapOrder reads "nhiều … nhất", "cao … nhất", "ít … nhất", "thấp … nhất", "tốt … nhất",
+// "kém … nhất" with words between them.
+func (p *parseState) gapOrder() string {
+	q := p.q
+	for i, t := range q.folded {
+		if q.used[i] {
+			continue
+		}
+		key := map[string]string{"nhieu": "desc", "cao": "desc", "lon": "desc", "dong": "desc",
+			"it": "asc", "thap": "asc", "nho": "asc", "tot": "best", "kem": "worst", "te": "worst"}[t]
+		if key == "" {
+			continue
+		}
+		for j := i + 1; j < len(q.folded) && j <= i+6; j++ {
+			if q.folded[j] == "nhat" && !q.used[j] {
+				q.used[i], q.used[j] = true, true
+				return key
+			}
+		}
+	}
+	return ""
+}
+
+// asksRate reports whether the question asks for a share ("tỷ lệ", "rate", "share",
+// "percentage") that no phrase took.
+func (p *parseState) asksRate() bool {
+	q := p.q
+	for i, t := range q.folded {
+		if q.used[i] {
+			continue
+		}
+		switch t {
+		case "rate", "share", "percentage", "proportion", "percent":
+			return true
+		case "ty", "ti":
+			if i+1 < len(q.folded) && q.folded[i+1] == "le" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesValue reports whether a dimension word stands next to a value of that dimension
+// ("lĩnh vực đất đai", "Binh Thanh ward"): it names the value's kind, not a breakdown.
+func (p *parseState) namesValue(dm match, filtered []string) bool {
+	for _, m := range p.q.matches {
+		if m.end != dm.start && m.start != dm.end {
+			continue
+		}
+		for _, it := range m.items {
+			if it.kind != lexValue {
+				continue
+			}
+			for _, d := range dictDimensions[it.dict] {
+				for _, di := range dm.items {
+					if di.key == d && slices.Contains(filtered, d) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

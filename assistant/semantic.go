@@ -40,6 +40,9 @@ type Layer struct {
 	// dicts are the value dictionaries by name (wards, units, fields, categories, channels,
 	// online_levels, platforms).
 	dicts map[string]*dictionary
+	// province is the GSO code of the city served; ward names shared with other provinces
+	// resolve to its ward.
+	province string
 	// lex is built from all of the above on first use (parse_lexicon.go).
 	lexOnce sync.Once
 	lex     *lexicon
@@ -84,6 +87,9 @@ type Metric struct {
 	SQL    string `yaml:"sql" json:"-"`
 	// Unit is count, percent, days, vnd or score.
 	Unit string `yaml:"unit" json:"unit"`
+	// RateOf names the count metric this metric is the share of: "tỷ lệ" or "rate" beside
+	// that count's words asks for this metric.
+	RateOf string `yaml:"rate_of" json:"rate_of,omitempty"`
 	// HigherIsBetter is nil for a metric with no direction (a volume).
 	HigherIsBetter *bool    `yaml:"higher_is_better" json:"higher_is_better,omitempty"`
 	Names          Names    `yaml:"names" json:"names"`
@@ -231,6 +237,11 @@ func (l *Layer) check() error {
 		}
 		l.metricByKey[m.Key] = m
 	}
+	for _, m := range l.Metrics {
+		if m.RateOf != "" && (l.metricByKey[m.RateOf] == nil || l.metricByKey[m.RateOf].Source != m.Source) {
+			return fmt.Errorf("metric %q: rate_of %q must be a metric of the same source", m.Key, m.RateOf)
+		}
+	}
 	for k := range l.Compare {
 		if k != "previous" && k != "last_year" {
 			return fmt.Errorf("compare: unknown key %q", k)
@@ -265,6 +276,10 @@ func (l *Layer) SetDimensions(d store.Dimensions) {
 	l.dicts["categories"] = categoryDictionary(d.Categories, l.Values["categories"])
 	l.lexOnce = sync.Once{}
 }
+
+// SetProvince makes ward and unit names that several provinces share ("An Phú") resolve to
+// the ward of province code (the city the deployment serves); "" leaves them ambiguous.
+func (l *Layer) SetProvince(code string) { l.province = code }
 
 // ValueName is the display name of a dictionary value of dimension dim in lang; code itself when
 // unknown.

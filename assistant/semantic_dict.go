@@ -217,33 +217,42 @@ func tokens(s string) []string {
 // foldPhrase is s folded and re-tokenised, tokens joined by one space.
 func foldPhrase(s string) string { return strings.Join(tokens(fold(s)), " ") }
 
-// editDistance is the Levenshtein distance of a and b in runes, stopping early above max.
+// editDistance is the optimal-string-alignment distance of a and b in runes (insertions,
+// deletions, substitutions and swaps of two neighbours each cost 1), or max+1 when it exceeds
+// max.
 func editDistance(a, b string, max int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > max || -d > max {
 		return max + 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := make([][]int, len(ra)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(rb)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
+		best := rows[i][0]
 		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
 			}
-			c = min(c, prev[j]+1, cur[j-1]+1)
-			cur[j] = c
+			c := min(rows[i-1][j-1]+cost, rows[i-1][j]+1, rows[i][j-1]+1)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				c = min(c, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = c
 			best = min(best, c)
 		}
 		if best > max {
 			return max + 1
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	if d := rows[len(ra)][len(rb)]; d <= max {
+		return d
+	}
+	return max + 1
 }
