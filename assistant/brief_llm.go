@@ -14,6 +14,8 @@ import (
 
 	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/prompts"
+	sqlfiles "github.com/govpulse/govpulse/sql"
+	"github.com/govpulse/govpulse/store"
 )
 
 // OfflinePromptVersion is the prompt version recorded for template-written briefings.
@@ -155,4 +157,32 @@ func (l *LLM) writeBriefing(ctx context.Context, b *Briefing) error {
 		l.log.Warn("llm briefing rejected", "attempt", attempt+1, "error", lastErr)
 	}
 	return lastErr
+}
+
+// Briefing returns the stored briefing of day in lang when there is one, else writes and stores
+// a new one (Brief). Leaders read the same text all day; a new one is written per day.
+func (a *Assistant) Briefing(ctx context.Context, day time.Time, lang string, opts BriefOptions) (Briefing, error) {
+	lang, err := normLang(lang)
+	if err != nil {
+		return Briefing{}, err
+	}
+	d := day.In(models.Location)
+	q, err := sqlfiles.Query("briefing_latest")
+	if err != nil {
+		return Briefing{}, err
+	}
+	var rows []models.Briefing
+	if err := a.db.Query(ctx, &rows, q, store.Params{"date": d.Format(time.DateOnly), "lang": lang}); err != nil {
+		return Briefing{}, fmt.Errorf("assistant: stored briefing: %w", err)
+	}
+	if len(rows) == 0 {
+		return a.Brief(ctx, day, lang, opts)
+	}
+	r := rows[0]
+	b := Briefing{ID: r.ID, Date: r.Date.In(models.Location).Format(time.DateOnly), Lang: r.Lang, Text: r.Text, Mode: r.Mode,
+		Model: r.Model, PromptVersion: r.PromptVersion, TokensIn: int(r.TokensIn), TokensOut: int(r.TokensOut)}
+	if err := json.Unmarshal([]byte(r.FactsJSON), &b.Facts); err != nil {
+		return Briefing{}, fmt.Errorf("assistant: stored briefing %s facts: %w", r.ID, err)
+	}
+	return b, nil
 }
