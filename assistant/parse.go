@@ -167,13 +167,17 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		compare    string
 		relPeriod  string
 		relStart   = -1
+		relTargets []periodMatch
 	)
 	for _, m := range q.matches {
 		switch m.items[0].kind {
 		case lexCompare:
 			compare = m.items[0].key
 		case lexPeriod:
-			if relPeriod == "" {
+			pm := periodMatch{m.start, m.end, relativePeriods[m.items[0].key](p.now)}
+			if p.isComparisonTarget(m.start) {
+				relTargets = append(relTargets, pm)
+			} else if relPeriod == "" {
 				relPeriod, relStart = m.items[0].key, m.start
 			}
 		case lexOrder:
@@ -275,6 +279,25 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 			metrics = keep
 		}
 	}
+	// "Tỷ lệ hồ sơ giải quyết đúng hạn", "share of negative posts": the counts named beside a
+	// rate are its nouns, unless the question joins measures ("… và …", "… and …").
+	if len(metrics) > 1 && !p.joinsMeasures() {
+		var keep []string
+		rate := p.asksRate()
+		for _, k := range metrics {
+			m := l.metricByKey[k]
+			generic := l.isDefaultMetric(k) && slices.ContainsFunc(metrics, func(o string) bool {
+				return o != k && l.metricByKey[o].Object == m.Object
+			})
+			if generic || (rate && m.Unit == "count" && slices.ContainsFunc(metrics, func(o string) bool { return l.metricByKey[o].Unit != "count" })) {
+				continue
+			}
+			keep = append(keep, k)
+		}
+		if len(keep) > 0 {
+			metrics = keep
+		}
+	}
 	if sourcesOf(l, metrics) > 1 {
 		return p.clarifyMetrics(metrics)
 	}
@@ -333,7 +356,7 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		p.notes = append(p.notes, pick(p.lang, "Câu hỏi không nêu thời gian: tính cho "+periodWords+".",
 			"No period given: using the "+periodWords+"."))
 	}
-	for _, pm := range periods {
+	for _, pm := range append(slices.Clone(periods), relTargets...) {
 		if p.isComparisonTarget(pm.start) && compare == "" {
 			switch {
 			case pm.period == period.Previous():
@@ -687,6 +710,16 @@ func (p *parseState) namesValue(dm match, filtered []string) bool {
 					}
 				}
 			}
+		}
+	}
+	return false
+}
+
+// joinsMeasures reports whether the question joins two things with "và", "and", "cùng", "&".
+func (p *parseState) joinsMeasures() bool {
+	for i, t := range p.q.folded {
+		if !p.q.used[i] && (t == "va" || t == "and" || t == "cung") {
+			return true
 		}
 	}
 	return false
