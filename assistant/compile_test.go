@@ -24,7 +24,7 @@ var compileCases = []struct {
 	{"single number", Spec{Metrics: []string{"dossiers_received"}, Period: SpecPeriod{Text: "2025-10"}}, 1},
 	{"rate by ward with filters", Spec{Metrics: []string{"late_rate"}, Dimensions: []string{"ward"},
 		Filters: []Filter{{Dimension: "ward", Values: []string{"26743", "26737"}}, {Dimension: "field", Values: []string{"ho_tich", "dat_dai"}}},
-		Period: SpecPeriod{Text: "2025-09"}, OrderBy: "late_rate", Desc: true, Limit: 5}, 1},
+		Period:  SpecPeriod{Text: "2025-09"}, OrderBy: "late_rate", Desc: true, Limit: 5}, 1},
 	{"same period last year", Spec{Metrics: []string{"dossiers_received", "online_share"}, Period: SpecPeriod{Text: "2025-10"}, Compare: "last_year"}, 1},
 	{"series by week", Spec{Metrics: []string{"negative_posts"}, Dimensions: []string{"week"}, Period: SpecPeriod{Text: "2025-01-01..2025-11-20"}}, 1},
 	{"category matches subcategories", Spec{Metrics: []string{"petitions_received"}, Dimensions: []string{"category"},
