@@ -240,6 +240,9 @@ func (w *writer) posts() {
 		return
 	}
 	s := w.t("Trên mạng xã hội có "+w.num(*vol.Value)+" bài đăng liên quan đến thành phố", "There were "+w.num(*vol.Value)+" social media posts about the city")
+	if *vol.Value == 0 {
+		s = w.t("Không ghi nhận bài đăng nào trên mạng xã hội", "No social media post was recorded")
+	}
 	facts := []Fact{vol}
 	if neg, ok := w.kpi("post_negative_share"); ok {
 		s += w.t(", tỷ lệ bài tiêu cực trong 7 ngày qua ", ", and the share of negative posts over the last 7 days ") + w.rateClause(neg)

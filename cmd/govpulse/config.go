@@ -48,6 +48,13 @@ type Config struct {
 	SimStart              string
 	SimOut                string
 	DemoScale             float64
+	LLMBaseURL            string
+	LLMAPIKey             string
+	LLMModel              string
+	LLMTimeout            time.Duration
+	LLMContextWindow      int64
+	BriefDate             string
+	JSON                  bool
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -150,9 +157,11 @@ func number(f func(*Config) *float64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate"}
-	simulateOnly   = []string{"simulate"}
-	serveOnly      = []string{"serve"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief"}
+	// llmCommands talk to the LLM when one is configured.
+	llmCommands  = []string{"serve", "brief", "ask"}
+	simulateOnly = []string{"simulate"}
+	serveOnly    = []string{"serve"}
 )
 
 // options lists every setting. README's configuration table and docker-compose.yml use these
@@ -229,6 +238,25 @@ var options = []option{
 		value: str(func(c *Config) *string { return &c.SimStart })},
 	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json (empty: store the simulation in the engine)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimOut })},
+	{flag: "llm-base-url", env: "GOVPULSE_LLM_BASE_URL", commands: llmCommands,
+		usage: "OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (empty: offline mode, nothing leaves the machine)",
+		value: str(func(c *Config) *string { return &c.LLMBaseURL })},
+	{flag: "llm-api-key", env: "GOVPULSE_LLM_API_KEY", secret: true, commands: llmCommands,
+		usage: "API key of the LLM endpoint (or GOVPULSE_LLM_API_KEY_FILE); empty for local servers",
+		value: str(func(c *Config) *string { return &c.LLMAPIKey })},
+	{flag: "llm-model", env: "GOVPULSE_LLM_MODEL", commands: llmCommands,
+		usage: "model name; required with --llm-base-url",
+		value: str(func(c *Config) *string { return &c.LLMModel })},
+	{flag: "llm-timeout", env: "GOVPULSE_LLM_TIMEOUT", commands: llmCommands,
+		usage: "time allowed for one LLM call (retried twice on 429, 5xx or timeout, then offline mode)",
+		value: duration(func(c *Config) *time.Duration { return &c.LLMTimeout })},
+	{flag: "llm-context-window", env: "GOVPULSE_LLM_CONTEXT_WINDOW", commands: llmCommands,
+		usage: "the model's context window in tokens (0: a default by model name, 8192 for unknown models)",
+		value: integer(func(c *Config) *int64 { return &c.LLMContextWindow })},
+	{flag: "date", env: "GOVPULSE_BRIEF_DATE", usage: "day of the briefing, YYYY-MM-DD (default: yesterday)", commands: []string{"brief"},
+		value: str(func(c *Config) *string { return &c.BriefDate })},
+	{flag: "json", env: "GOVPULSE_JSON", usage: "print JSON instead of text", commands: []string{"brief"},
+		value: boolean(func(c *Config) *bool { return &c.JSON })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
@@ -252,6 +280,7 @@ func defaults() Config {
 		SimScale:              1,
 		SimSeed:               1,
 		SimProvince:           "79",
+		LLMTimeout:            60 * time.Second,
 	}
 }
 
@@ -365,6 +394,9 @@ func (c Config) Validate(command string) error {
 	}
 	if c.ReadOnlyMaxSeconds <= 0 || c.ReadOnlyMaxResultRows <= 0 {
 		return errors.New("GOVPULSE_READONLY_MAX_SECONDS / GOVPULSE_READONLY_MAX_ROWS: must be positive")
+	}
+	if err := c.validateLLM(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -50,6 +50,8 @@ func init() {
 			args: "add|list|revoke [ID]"},
 		"dead-letters": {summary: "Show the most recent rejected ingest lines and why.", run: runDeadLetters},
 		"sentiment":    {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
+		"brief": {summary: "Write the briefing (điểm tin) of --date from the analytics, by the LLM or offline templates; store and print it.", run: runBrief,
+			args: "[vi|en]"},
 	}
 }
 
