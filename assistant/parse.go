@@ -724,3 +724,24 @@ func (p *parseState) joinsMeasures() bool {
 	}
 	return false
 }
+
+// DetectLang guesses the language of a question: "vi" when it has Vietnamese letters or
+// Vietnamese words written without diacritics, "en" when it reads as English.
+func DetectLang(q string) string {
+	if variant(q, "vi") == "vi" {
+		return "vi"
+	}
+	en, vi := 0, 0
+	for _, t := range tokens(fold(q)) {
+		switch t {
+		case "the", "how", "many", "what", "which", "of", "in", "by", "per", "last", "this", "and", "is", "were", "was", "did", "for", "on", "about", "top", "compared", "with", "share", "rate":
+			en++
+		case "so", "ho", "phan", "anh", "thang", "nam", "quy", "tuan", "phuong", "xa", "bao", "nhieu", "ty", "le", "cua", "theo", "nhat", "nay", "truoc", "qua", "bai", "dang":
+			vi++
+		}
+	}
+	if en > vi {
+		return "en"
+	}
+	return "vi"
+}

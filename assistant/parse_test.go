@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/store"
 )
 
@@ -128,7 +129,12 @@ func FuzzParseQuestion(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	l := testLayer(f)
+	l, err := DefaultLayer()
+	if err != nil {
+		f.Fatal(err)
+	}
+	l.SetDimensions(fixtureDims())
+	l.SetProvince("79")
 	f.Fuzz(func(t *testing.T, q string) {
 		p := l.Parse(q, evalNow, "vi")
 		if p.Clarify != nil {
@@ -149,4 +155,22 @@ func FuzzParseQuestion(f *testing.F) {
 			t.Fatalf("%q: compile: %v", q, err)
 		}
 	})
+}
+
+// fixtureDims is a small gazetteer and catalogue without the engine (for the fuzz target): two
+// wards that fold alike, a name shared by two provinces, a ward unit and a department.
+func fixtureDims() store.Dimensions {
+	ward := func(code, name, typ, prov string) models.Ward {
+		f := foldPhrase(name)
+		return models.Ward{Code: code, Name: name, FullName: typ + " " + name, UnitType: strings.ToLower(typ), ProvinceCode: prov,
+			Aliases: []string{foldPhrase(typ) + " " + f, f}}
+	}
+	return store.Dimensions{
+		Wards: []models.Ward{ward("26743", "Bến Thành", "Phường", "79"), ward("25807", "Thanh An", "Xã", "79"),
+			ward("27676", "Thạnh An", "Xã", "79"), ward("25975", "An Phú", "Phường", "79"), ward("10645", "An Phú", "Xã", "31")},
+		Units: []models.Unit{{Code: "H29.26743", Name: "UBND Phường Bến Thành", WardCode: "26743", Type: "ward"},
+			{Code: "H29.STP", Name: "Sở Tư pháp", NameEN: "Department of Justice", Type: "department"}},
+		Fields:     []models.Field{{Code: "ho_tich", NameVI: "Hộ tịch", NameEN: "Civil status registration"}, {Code: "dat_dai", NameVI: "Đất đai", NameEN: "Land"}},
+		Categories: []models.PetitionCategory{{Code: "ngap_nuoc", NameVI: "Ngập nước", NameEN: "Flooding"}, {Code: "tieng_on", NameVI: "Tiếng ồn", NameEN: "Noise"}, {Code: "karaoke", NameVI: "Karaoke, loa kẹo kéo", NameEN: "Karaoke", Parent: "tieng_on"}},
+	}
 }
