@@ -36,6 +36,10 @@ var AllowedTables = []string{
 	"wards", "units", "fields", "procedures", "petition_categories", "provinces",
 }
 
+// DeniedColumns are columns of allow-listed tables that free SQL may not touch: pseudonymous
+// hashes of citizens and authors, masked phone numbers and exact coordinates (an address).
+var DeniedColumns = []string{"citizen_hash", "citizen_phone_masked", "author_hash", "lat", "lon"}
+
 // maxSQLBytes bounds free SQL: longer text is not a query a model should need.
 const maxSQLBytes = 8000
 
@@ -165,6 +169,7 @@ var (
 	treeTable    = regexp.MustCompile(`\bTABLE id: \d+[^\n]*?table_name: ([^\s,]+)`)
 	treeTableFn  = regexp.MustCompile(`\bTABLE_FUNCTION id: \d+[^\n]*?table_function_name: ([^\s,]+)`)
 	treeFunction = regexp.MustCompile(`\bfunction_name: ([^\s,]+)`)
+	treeColumn   = regexp.MustCompile(`\bCOLUMN id: \d+, column_name: ([^\s,]+)`)
 )
 
 // Check returns the statement to run, or a GuardError naming what is not allowed, or the
@@ -192,7 +197,8 @@ func (g Guard) Check(ctx context.Context, sql string) (string, error) {
 }
 
 // checkTree refuses a query tree that reads a table outside the allow-list (or of another
-// database), calls a table function, or calls a function that reads outside the database.
+// database), touches a denied column, calls a table function, or calls a function that reads
+// outside the database.
 func (g Guard) checkTree(tree string) error {
 	allowed := g.Tables
 	if allowed == nil {
@@ -210,6 +216,11 @@ func (g Guard) checkTree(tree string) error {
 		}
 		if d != db || !slices.Contains(allowed, t) {
 			return refuse("table %s is not allowed", name)
+		}
+	}
+	for _, m := range treeColumn.FindAllStringSubmatch(tree, -1) {
+		if slices.Contains(DeniedColumns, m[1]) {
+			return refuse("column %s is not allowed", m[1])
 		}
 	}
 	if m := treeTableFn.FindStringSubmatch(tree); m != nil {

@@ -84,6 +84,10 @@ func TestGuardOnEngine(t *testing.T) {
 		{"dictionary", "SELECT dictGet('d', 'x', 1)", "", true},
 		{"hallucinated column", "SELECT count() FROM dossiers WHERE wardd = '1'", "", true},
 		{"write", "INSERT INTO wards SELECT * FROM wards", "INSERT", false},
+		{"citizen hash", "SELECT citizen_hash, count() FROM petitions GROUP BY citizen_hash", "column citizen_hash", false},
+		{"star over personal columns", "SELECT * FROM petitions", "column", false},
+		{"coordinates in a filter", "SELECT count() FROM petitions WHERE lat > 10", "column lat", false},
+		{"author hash in a subquery", "SELECT count() FROM (SELECT author_hash FROM posts)", "column author_hash", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

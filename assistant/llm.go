@@ -2,6 +2,7 @@ package assistant
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -113,7 +114,29 @@ type ctxKey int
 const (
 	versionKey ctxKey = iota
 	actorKey
+	progressKey
 )
+
+// Stages of an LLM answer reported through WithProgress.
+const (
+	StageUnderstanding = "understanding" // the model is reading the question
+	StageRepairing     = "repairing"     // the model is correcting its spec or SQL
+	StageRunning       = "running"       // the query runs on the engine
+	StageWriting       = "writing"       // the model writes the answer sentence
+)
+
+// WithProgress makes calls with ctx report their stages to report (e.g. as server-sent
+// events). report must be quick and safe for concurrent use.
+func WithProgress(ctx context.Context, report func(stage string)) context.Context {
+	return context.WithValue(ctx, progressKey, report)
+}
+
+// Progress reports stage to the reporter WithProgress put in ctx, if any.
+func Progress(ctx context.Context, stage string) {
+	if f, ok := ctx.Value(progressKey).(func(string)); ok && f != nil {
+		f(stage)
+	}
+}
 
 // WithActor names the user on whose behalf calls made with ctx run (written to assistant_log).
 func WithActor(ctx context.Context, actor string) context.Context {
@@ -167,7 +190,8 @@ func (l *LLM) chat(ctx context.Context, c call) (result, error) {
 	}
 	for _, t := range c.req.Tools {
 		if t.Function != nil {
-			tokens += l.budget.Count(fmt.Sprint(t.Function.Parameters)) + l.budget.Count(t.Function.Description)
+			schema, _ := json.Marshal(t.Function.Parameters)
+			tokens += l.budget.Count(string(schema)) + l.budget.Count(t.Function.Name+t.Function.Description)
 		}
 	}
 	rec := models.AssistantCall{Kind: c.kind, Mode: "llm", Model: l.opts.Model, PromptVersion: c.version,

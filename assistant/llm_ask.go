@@ -169,6 +169,11 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	kind := "ask"
 	var ans Answer
 	for attempt := 0; ; attempt++ {
+		if attempt == 0 {
+			Progress(ctx, StageUnderstanding)
+		} else {
+			Progress(ctx, StageRepairing)
+		}
 		res, err := l.chat(ctx, call{kind: kind, version: version, req: openai.ChatCompletionRequest{Messages: msgs, Tools: tools, ToolChoice: "required"}})
 		if err != nil {
 			return Answer{}, err
@@ -187,6 +192,7 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 				fix = "The arguments are not valid JSON for the schema: " + err.Error()
 				break
 			}
+			Progress(ctx, StageRunning)
 			ans, err = a.Run(ctx, s, question, lang)
 			if err != nil {
 				if !errors.Is(err, models.ErrInvalid) {
@@ -202,6 +208,7 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 				fix = "The arguments are not valid JSON: " + err.Error()
 				break
 			}
+			Progress(ctx, StageRunning)
 			ans, err = l.runSQL(ctx, a, args.SQL, question, lang)
 			var ee *store.EngineError
 			switch {
@@ -233,6 +240,7 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	}
 	ans.Mode = "llm"
 	if ans.Clarify == nil && len(ans.Rows) > 0 {
+		Progress(ctx, StageWriting)
 		if text, err := l.sentence(ctx, ans, masked, lang); err == nil {
 			ans.Text = text
 		} else {

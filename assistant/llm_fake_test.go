@@ -290,9 +290,10 @@ func TestAskLLM(t *testing.T) {
 		script   []step
 		mode     string // "llm", or "offline" for a fall-back
 		requests int
+		stages   string // stages reported, when checked
 		check    func(t *testing.T, ans Answer, f *fakeLLM)
 	}{
-		{name: "good spec", mode: "llm", requests: 2,
+		{name: "good spec", mode: "llm", requests: 2, stages: "understanding running writing",
 			script: []step{toolCall(ToolQuerySpec, goodSpec), text("Phường Thủ Dầu Một dẫn đầu với 7 hồ sơ, Phú Lợi có 5 hồ sơ.")},
 			check: func(t *testing.T, ans Answer, f *fakeLLM) {
 				wardRows(t, ans)
@@ -314,7 +315,7 @@ func TestAskLLM(t *testing.T) {
 			script: []step{toolCall(ToolQuerySpec, `{"metrics":["dossier_count"],"period":{"text":"2025-10"}}`),
 				expectLastContains("dossier_count", toolCall(ToolQuerySpec, goodSpec)), text("Thủ Dầu Một: 7 hồ sơ.")},
 			check: func(t *testing.T, ans Answer, f *fakeLLM) { wardRows(t, ans) }},
-		{name: "hallucinated column is repaired from the engine's error", mode: "llm", requests: 3,
+		{name: "hallucinated column is repaired from the engine's error", mode: "llm", requests: 3, stages: "understanding running repairing running writing",
 			script: []step{toolCall(ToolRunSQL, `{"sql":"SELECT sum(received) AS n FROM dossier_intake_daily WHERE wardd = '25747'"}`),
 				expectLastContains("wardd", toolCall(ToolRunSQL, `{"sql":"SELECT sum(received) AS n FROM dossier_intake_daily WHERE ward_code = '25747' AND day < '2025-11-01'"}`)),
 				text("Phường Thủ Dầu Một tiếp nhận 7 hồ sơ.")},
@@ -352,7 +353,11 @@ func TestAskLLM(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, f := setup(t, db, tt.opts, tt.script...)
-			ans, err := a.Ask(ctx, piiQuestion, "vi")
+			var stages []string
+			ans, err := a.Ask(WithProgress(ctx, func(s string) { stages = append(stages, s) }), piiQuestion, "vi")
+			if got := strings.Join(stages, " "); tt.stages != "" && got != tt.stages {
+				t.Errorf("stages %q, want %q", got, tt.stages)
+			}
 			if err != nil {
 				t.Fatalf("Ask: %v", err)
 			}

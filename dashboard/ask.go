@@ -120,8 +120,9 @@ func (h askHandlers) ask(c *gin.Context) {
 	c.JSON(http.StatusOK, ans)
 }
 
-// stream answers like ask, as server-sent events: "progress" {"stage","elapsed_ms"} at once and
-// every second while the answer is being made, then "answer" (the Answer) or "error" {"error"}.
+// stream answers like ask, as server-sent events: "progress" {"stage","elapsed_ms"} at once
+// ("received"), at each stage of an LLM answer (assistant.Stage…), and every second while the
+// answer is being made ("working"); then "answer" (the Answer) or "error" {"error","status"}.
 func (h askHandlers) stream(c *gin.Context) {
 	var req askRequest
 	if err := bindJSON(c, &req); err != nil {
@@ -135,6 +136,13 @@ func (h askHandlers) stream(c *gin.Context) {
 		err error
 	}
 	done := make(chan result, 1)
+	stages := make(chan string, 16)
+	ctx = assistant.WithProgress(ctx, func(stage string) {
+		select {
+		case stages <- stage:
+		default: // a slow client misses a stage, never the answer
+		}
+	})
 	go func() {
 		ans, err := h.a.Ask(ctx, req.Question, req.Lang)
 		done <- result{ans, err}
@@ -165,6 +173,8 @@ func (h askHandlers) stream(c *gin.Context) {
 			}
 			send("answer", r.ans)
 			return
+		case st := <-stages:
+			send("progress", gin.H{"stage": st, "elapsed_ms": time.Since(start).Milliseconds()})
 		case <-tick.C:
 			send("progress", gin.H{"stage": "working", "elapsed_ms": time.Since(start).Milliseconds()})
 		case <-c.Request.Context().Done():

@@ -26,6 +26,7 @@ func (s *stubAssistant) Ask(ctx context.Context, q, lang string) (assistant.Answ
 		return assistant.Answer{}, &models.FieldError{Field: "question", Message: "empty question"}
 	}
 	if s.release != nil {
+		assistant.Progress(ctx, assistant.StageUnderstanding)
 		select {
 		case <-s.release:
 		case <-ctx.Done():
@@ -132,6 +133,17 @@ func TestAskStream(t *testing.T) {
 	// The first event arrives while the answer is still held back: progress is streamed.
 	if ev, data := readEvent(t, r); ev != "progress" || !strings.Contains(data, `"stage":"received"`) {
 		t.Fatalf("first event %s %s, want progress received", ev, data)
+	}
+	for {
+		// The ticker's "working" events may come first on a slow machine.
+		ev, data := readEvent(t, r)
+		if ev == "progress" && strings.Contains(data, `"stage":"working"`) {
+			continue
+		}
+		if ev != "progress" || !strings.Contains(data, `"stage":"understanding"`) {
+			t.Fatalf("event %s %s, want progress understanding", ev, data)
+		}
+		break
 	}
 	close(stub.release)
 	for {
