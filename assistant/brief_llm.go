@@ -159,8 +159,9 @@ func (l *LLM) writeBriefing(ctx context.Context, b *Briefing) error {
 	return lastErr
 }
 
-// Briefing returns the stored briefing of day in lang when there is one, else writes and stores
-// a new one (Brief). Leaders read the same text all day; a new one is written per day.
+// Briefing returns the stored briefing of day in lang when there is one and day is over, else
+// writes and stores a new one (Brief): leaders read the same text about a past day all day long,
+// while a briefing about today (data still arriving) is written afresh.
 func (a *Assistant) Briefing(ctx context.Context, day time.Time, lang string, opts BriefOptions) (Briefing, error) {
 	lang, err := normLang(lang)
 	if err != nil {
@@ -175,7 +176,9 @@ func (a *Assistant) Briefing(ctx context.Context, day time.Time, lang string, op
 	if err := a.db.Query(ctx, &rows, q, store.Params{"date": d.Format(time.DateOnly), "lang": lang}); err != nil {
 		return Briefing{}, fmt.Errorf("assistant: stored briefing: %w", err)
 	}
-	if len(rows) == 0 {
+	// Today's data is still arriving: its briefing is written afresh each time.
+	today := a.Now()
+	if len(rows) == 0 || !d.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, models.Location)) {
 		return a.Brief(ctx, day, lang, opts)
 	}
 	r := rows[0]

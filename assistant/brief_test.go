@@ -227,6 +227,17 @@ func TestBriefOfflineStoresAndReadsBack(t *testing.T) {
 	if again.ID != b.ID || again.Text != b.Text || len(again.Facts.Facts) != len(b.Facts.Facts) {
 		t.Errorf("second read wrote a new briefing: %s vs %s", again.ID, b.ID)
 	}
+	t1, err := a.Briefing(ctx, fixtureNow, "vi", BriefOptions{Sources: fakeSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t2, err := a.Briefing(ctx, fixtureNow, "vi", BriefOptions{Sources: fakeSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if t1.ID == t2.ID || t1.Date != "2025-11-03" {
+		t.Errorf("today's briefing was read back (%s, %s): it must be written afresh", t1.ID, t2.ID)
+	}
 	if _, err := a.Briefing(ctx, day, "fr", BriefOptions{}); !errors.Is(err, models.ErrInvalid) {
 		t.Errorf("lang fr: err = %v, want ErrInvalid", err)
 	}

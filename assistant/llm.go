@@ -201,7 +201,13 @@ func (l *LLM) chat(ctx context.Context, c call) (result, error) {
 		l.record(ctx, rec, start, "budget_exceeded", "", err)
 		return result{}, err
 	}
-	c.req.MaxCompletionTokens = l.budget.Reply
+	// max_tokens is what vLLM, Ollama and llama.cpp read; OpenAI's reasoning models take only
+	// max_completion_tokens.
+	if reasoningModel(l.opts.Model) {
+		c.req.MaxCompletionTokens = l.budget.Reply
+	} else {
+		c.req.MaxTokens = l.budget.Reply
+	}
 	ctx = context.WithValue(ctx, versionKey, c.version)
 	var resp openai.ChatCompletionResponse
 	var err error
@@ -243,6 +249,17 @@ func (l *LLM) chat(ctx context.Context, c call) (result, error) {
 	rec.TokensIn, rec.TokensOut = uint32(r.tokensIn), uint32(r.tokensOut)
 	l.record(ctx, rec, start, "ok", reply, nil)
 	return r, nil
+}
+
+// reasoningModel is true for OpenAI models that refuse max_tokens.
+func reasoningModel(model string) bool {
+	m := strings.ToLower(model)
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // retryable is true for 429, 5xx, and a call that ran out of its own time while ctx is alive.

@@ -92,8 +92,8 @@ func (f *fakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 	if tokens > fakeWindow-b.Reply {
 		t.Errorf("prompt of %d tokens exceeds the budget %d", tokens, fakeWindow-b.Reply)
 	}
-	if req.MaxCompletionTokens <= 0 || req.MaxCompletionTokens > b.Reply {
-		t.Errorf("max_completion_tokens = %d", req.MaxCompletionTokens)
+	if req.MaxTokens <= 0 || req.MaxTokens > b.Reply || req.MaxCompletionTokens != 0 {
+		t.Errorf("max_tokens = %d, max_completion_tokens = %d; want max_tokens within the reply budget %d", req.MaxTokens, req.MaxCompletionTokens, b.Reply)
 	}
 	if len(req.Tools) > 0 {
 		f.checkTools(req.Tools)
