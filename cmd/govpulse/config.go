@@ -55,6 +55,8 @@ type Config struct {
 	LLMContextWindow      int64
 	BriefDate             string
 	JSON                  bool
+	SemanticLayer         string
+	Lang                  string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -157,7 +159,7 @@ func number(f func(*Config) *float64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief", "ask", "eval"}
 	// llmCommands talk to the LLM when one is configured.
 	llmCommands  = []string{"serve", "brief", "ask"}
 	simulateOnly = []string{"simulate"}
@@ -232,8 +234,9 @@ var options = []option{
 		value: number(func(c *Config) *float64 { return &c.SimScale })},
 	{flag: "seed", env: "GOVPULSE_SIM_SEED", usage: "random seed: the same seed and settings give the same files", commands: simulateOnly,
 		value: integer(func(c *Config) *int64 { return &c.SimSeed })},
-	{flag: "province", env: "GOVPULSE_SIM_PROVINCE", usage: "city to simulate: 79 Hồ Chí Minh, 31 Hải Phòng, 92 Cần Thơ", commands: simulateOnly,
-		value: str(func(c *Config) *string { return &c.SimProvince })},
+	{flag: "province", env: "GOVPULSE_SIM_PROVINCE", usage: "city to simulate: 79 Hồ Chí Minh, 31 Hải Phòng, 92 Cần Thơ (ask, eval: the city whose ward wins when provinces share a ward name)",
+		commands: []string{"simulate", "ask", "eval"},
+		value:    str(func(c *Config) *string { return &c.SimProvince })},
 	{flag: "start", env: "GOVPULSE_SIM_START", usage: "first day YYYY-MM-DD (default: --days before today)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimStart })},
 	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json (empty: store the simulation in the engine)", commands: simulateOnly,
@@ -255,8 +258,13 @@ var options = []option{
 		value: integer(func(c *Config) *int64 { return &c.LLMContextWindow })},
 	{flag: "date", env: "GOVPULSE_BRIEF_DATE", usage: "day of the briefing, YYYY-MM-DD (default: yesterday)", commands: []string{"brief"},
 		value: str(func(c *Config) *string { return &c.BriefDate })},
-	{flag: "json", env: "GOVPULSE_JSON", usage: "print JSON instead of text", commands: []string{"brief"},
+	{flag: "json", env: "GOVPULSE_JSON", usage: "print JSON instead of text", commands: []string{"brief", "ask", "eval"},
 		value: boolean(func(c *Config) *bool { return &c.JSON })},
+	{flag: "semantic-layer", env: "GOVPULSE_SEMANTIC_LAYER", commands: []string{"ask", "eval"},
+		usage: "YAML file replacing the embedded semantic layer (metrics, dimensions, synonyms) of the assistant",
+		value: str(func(c *Config) *string { return &c.SemanticLayer })},
+	{flag: "lang", env: "GOVPULSE_LANG", usage: "language of the answer, vi or en (empty: the question's)", commands: []string{"ask"},
+		value: str(func(c *Config) *string { return &c.Lang })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
