@@ -14,7 +14,7 @@ var (
 	maskEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 	// A Vietnamese phone number: +84 or 84 or 0, then 9 digits, in groups separated by spaces,
 	// dots or dashes; or 12/9 digits (citizen identity numbers) in a row.
-	maskPhoneRe = regexp.MustCompile(`(?:\+?84|\b0)(?:[ .\-]?\d){9}\b`)
+	maskPhoneRe = regexp.MustCompile(`(?:\+?\b84|\b0)(?:[ .\-]?\d){9}\b|\(0\d{2,3}\)[ .]?\d{3,4}[ .]?\d{4}\b`)
 	maskIDRe    = regexp.MustCompile(`\b\d{12}\b|\b\d{9}\b`)
 )
 
