@@ -84,7 +84,7 @@ func (s *BriefSources) defaults() {
 }
 
 // BuildFacts builds the fact sheet of day (any time of it, read in Asia/Ho_Chi_Minh) in lang:
-// the day's intake of dossiers, petitions and posts against the day before; on-time rates and the
+// the day's intake of dossiers, petitions and posts against the same weekday a week earlier; on-time rates and the
 // negative share of posts over the seven days ending that day against the seven before; alerts
 // and hotspots of the day; the biggest movers of the month's unit ranking; the most reported
 // petition categories; and post topics with a spike of negative posts. KPIs are required (an
@@ -202,6 +202,12 @@ func (b *factBuilder) kpis(ctx context.Context, db store.DB, day, week models.Pe
 		keys   []string
 		weight float64
 	}
+	// A day's volumes follow the week (Sundays are quiet): they are compared with the same
+	// weekday a week earlier, not with the day before.
+	lastWeek, err := models.ParsePeriod(day.From.AddDate(0, 0, -7).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
 	wants := []want{
 		{analytics.DossierKPIs, "DossierKPIs", day, []string{analytics.KeyDossiersReceived}, 50},
 		{analytics.DossierKPIs, "DossierKPIs", week, []string{analytics.KeyDossierOnTimeRate}, 48},
@@ -215,20 +221,35 @@ func (b *factBuilder) kpis(ctx context.Context, db store.DB, day, week models.Pe
 		if err != nil {
 			return fmt.Errorf("assistant: briefing %s: %w", w.name, err)
 		}
+		var before []analytics.KPI
+		prevVI, prevEN := "7 ngày trước đó", "previous 7 days"
+		source := fmt.Sprintf("analytics.%s period=%s scope=city", w.name, w.p)
+		if w.p.Kind == models.PeriodDay {
+			if before, err = w.fn(ctx, db, lastWeek, analytics.Scope{}); err != nil {
+				return fmt.Errorf("assistant: briefing %s: %w", w.name, err)
+			}
+			prevVI, prevEN = "cùng ngày tuần trước", "same day last week"
+			source += fmt.Sprintf(" compared with period=%s", lastWeek)
+		}
 		for _, key := range w.keys {
 			k := findKPI(ks, key)
 			if k == nil {
 				return fmt.Errorf("assistant: briefing: %s has no %s", w.name, key)
 			}
-			b.kpi(*k, fmt.Sprintf("analytics.%s period=%s scope=city", w.name, w.p), w.weight)
+			if before != nil {
+				if kb := findKPI(before, key); kb != nil {
+					k.Previous = kb.Current
+				}
+			}
+			b.kpi(*k, source, w.weight, b.t(prevVI, prevEN))
 		}
 	}
 	return nil
 }
 
-// kpi adds one KPI fact: its value and the change against the previous period, written as the
+// kpi adds one KPI fact: its value and the change against k.Previous (named prevLabel), written as the
 // briefing must write them. Changes worth a leader's attention weigh more.
-func (b *factBuilder) kpi(k analytics.KPI, source string, weight float64) {
+func (b *factBuilder) kpi(k analytics.KPI, source string, weight float64, prevLabel string) {
 	names := kpiNames[k.Key]
 	cur, prev := kpiValue(k.Current), kpiValue(k.Previous)
 	f := Fact{Kind: FactKPI, Key: k.Key, Source: source, Value: cur, Previous: prev, Unit: k.Unit, Weight: weight}
@@ -264,7 +285,7 @@ func (b *factBuilder) kpi(k analytics.KPI, source string, weight float64) {
 			} else if ch < 0 {
 				dir = b.t("giảm ", "down ") + chs
 			}
-			f.Text += fmt.Sprintf(" (%s; %s %s)", dir, b.t("kỳ trước", "previous period"), pv)
+			f.Text += fmt.Sprintf(" (%s; %s %s)", dir, prevLabel, pv)
 			if ch != 0 {
 				if ratio {
 					f.Numbers = append(f.Numbers, formatNumber(math.Abs(ch), 1, b.lang))
@@ -279,7 +300,7 @@ func (b *factBuilder) kpi(k analytics.KPI, source string, weight float64) {
 				}
 			}
 		} else {
-			f.Text += fmt.Sprintf(" (%s %s)", b.t("kỳ trước", "previous period"), pv)
+			f.Text += fmt.Sprintf(" (%s %s)", prevLabel, pv)
 		}
 		f.Numbers = append(f.Numbers, pv)
 	}

@@ -93,7 +93,7 @@ func upperInitial(s string) string {
 	return s
 }
 
-// countChange phrases the change of a count against the day before.
+// countChange phrases the change of a count against the same weekday a week earlier.
 func (w *writer) countChange(f Fact) string {
 	if f.Change == nil {
 		return ""
@@ -102,13 +102,13 @@ func (w *writer) countChange(f Fact) string {
 	p := formatPercent(math.Abs(ch), w.sheet.Lang)
 	switch {
 	case ch > 0:
-		return w.pick(3, w.t("tăng "+p+" so với ngày trước đó", "up "+p+" on the day before"),
-			w.t("nhiều hơn "+p+" so với hôm trước", p+" more than the day before"))
+		return w.pick(3, w.t("tăng "+p+" so với cùng ngày tuần trước", "up "+p+" on the same day last week"),
+			w.t("nhiều hơn "+p+" so với cùng ngày tuần trước", p+" more than on the same day last week"))
 	case ch < 0:
-		return w.pick(4, w.t("giảm "+p+" so với ngày trước đó", "down "+p+" on the day before"),
-			w.t("ít hơn "+p+" so với hôm trước", p+" fewer than the day before"))
+		return w.pick(4, w.t("giảm "+p+" so với cùng ngày tuần trước", "down "+p+" on the same day last week"),
+			w.t("ít hơn "+p+" so với cùng ngày tuần trước", p+" fewer than on the same day last week"))
 	}
-	return w.t("không đổi so với ngày trước đó", "the same as the day before")
+	return w.t("không đổi so với cùng ngày tuần trước", "the same as on the same day last week")
 }
 
 // rateClause phrases a rate over seven days and its change in percentage points.
@@ -187,7 +187,7 @@ func (w *writer) dossiers() {
 		s = w.pick(7,
 			w.t("Các cơ quan đã tiếp nhận "+n+" hồ sơ thủ tục hành chính", "Agencies received "+n+" administrative dossiers"),
 			w.t("Bộ phận một cửa các cấp nhận "+n+" hồ sơ", "One-stop desks took in "+n+" dossiers"),
-			w.t("Trong ngày có "+n+" hồ sơ thủ tục hành chính được tiếp nhận", n+" administrative dossiers were received during the day"))
+			w.t("Trong ngày có "+n+" hồ sơ thủ tục hành chính được tiếp nhận", "During the day, "+n+" administrative dossiers were received"))
 		if c := w.countChange(recv); c != "" {
 			s += ", " + c
 		}

@@ -205,11 +205,12 @@ func expectLastContains(want string, next step) step {
 	}
 }
 
-// Fixture (hand-computed): October 2025 dossiers received in two wards of HCMC: Thủ Dầu Một
-// 7 (4 on 5 Oct, 3 on 20 Oct) and Phú Lợi 5. The briefing day 2 Nov 2025: 120 dossiers received
-// (100 on 1 Nov: +20%); 90 of 100 ended on time in 27 Oct–2 Nov (90%) against 80 of 100 in
-// 20–26 Oct (80%: +10 points); petitions 30 flooding + 10 lighting = 40 (50 on 1 Nov: −20%);
-// posts on 2 Nov 40, 20 negative about flooding; 1 negative a day on 26 Oct–1 Nov (mean 1).
+// Fixture (hand-computed): October 2025 dossiers received in wards of HCMC: Thủ Dầu Một 7 (4 on
+// 5 Oct, 3 on 20 Oct), Phú Lợi 5, Bình Dương 100 (26 Oct). The briefing day, Sunday 2 Nov 2025:
+// 120 dossiers received (100 on Sunday 26 Oct: +20%); 90 of 100 ended on time in 27 Oct–2 Nov
+// (90%) against 80 of 100 in 20–26 Oct (80%: +10 points); petitions 30 flooding + 10 lighting =
+// 40 (50 on 26 Oct: −20%); posts on 2 Nov 40, 20 negative about flooding; 1 negative a day on
+// 26 Oct–1 Nov (mean 1), 10 posts each of those days.
 func seedFixture(t testing.TB, db store.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -217,13 +218,13 @@ func seedFixture(t testing.TB, db store.DB) {
 		`INSERT INTO dossier_intake_daily (day, unit_code, ward_code, field, channel, online_level, received) VALUES
 			('2025-10-05', 'U1', '25747', 'f1', 'online', 'full', 4), ('2025-10-20', 'U1', '25747', 'f1', 'online', 'full', 3),
 			('2025-10-11', 'U2', '25750', 'f1', 'in_person', 'none', 5),
-			('2025-11-01', 'U1', '25747', 'f1', 'online', 'full', 100), ('2025-11-02', 'U1', '25747', 'f1', 'online', 'full', 120)`,
+			('2025-10-26', 'U3', '25760', 'f1', 'online', 'full', 100), ('2025-11-02', 'U1', '25747', 'f1', 'online', 'full', 120)`,
 		`INSERT INTO dossier_outcome_daily (day, unit_code, ward_code, field, channel, online_level, status, ended, on_time) VALUES
 			('2025-10-30', 'U1', '25747', 'f1', 'online', 'full', 'completed', 100, 90),
 			('2025-10-22', 'U1', '25747', 'f1', 'online', 'full', 'completed', 100, 80)`,
 		`INSERT INTO petition_intake_daily (day, ward_code, unit_code, category, subcategory, channel, received) VALUES
 			('2025-11-02', '25747', '', 'ngap_nuoc', '', 'hotline', 30), ('2025-11-02', '25750', '', 'chieu_sang', '', 'app', 10),
-			('2025-11-01', '25747', '', 'ngap_nuoc', '', 'hotline', 50)`,
+			('2025-10-26', '25747', '', 'ngap_nuoc', '', 'hotline', 50)`,
 		`INSERT INTO post_daily (day, ward_code, topic, platform, posts, negative, neutral, positive) VALUES
 			('2025-11-02', '25747', 'ngap_nuoc', 'facebook', 40, 20, 15, 5),
 			('2025-10-26', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0), ('2025-10-27', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0),
