@@ -45,7 +45,7 @@ func (l *Layer) sentence(spec Spec, ans *Answer, lang string) string {
 	if len(spec.Dimensions) == 0 {
 		v, ok := val(ans.Rows[0], mi)
 		if !ok {
-			return pick(lang, lowerFirstKeep(name)+" trong "+period+" không tính được (không có số liệu).",
+			return pick(lang, name+" trong "+period+" không tính được (không có số liệu).",
 				name+" in "+period+" cannot be computed (no data).")
 		}
 		s := pick(lang, name+" trong "+period+" là "+FormatValue(v, m.Unit, lang),
@@ -83,15 +83,15 @@ func (l *Layer) sentence(spec Spec, ans *Answer, lang string) string {
 		return pick(lang, "Không tính được "+lowerFirst(name)+" trong "+period+".", "No value of "+lowerFirst(name)+" in "+period+".")
 	}
 	desc := spec.OrderBy == "" || spec.Desc
-	top := pick(lang, "cao nhất", "highest")
+	rank := pick(lang, "cao nhất", "highest")
 	if !desc {
-		top = pick(lang, "thấp nhất", "lowest")
+		rank = pick(lang, "thấp nhất", "lowest")
 	}
 	if spec.OrderBy != "" && spec.OrderBy != m.Key {
-		top = pick(lang, "đứng đầu", "first")
+		rank = pick(lang, "đứng đầu", "first")
 	}
-	s := pick(lang, "Trong "+period+", "+label(first)+" có "+lowerFirst(name)+" "+top+": "+FormatValue(v, m.Unit, lang),
-		"In "+period+", "+label(first)+" had the "+top+" "+lowerFirst(name)+": "+FormatValue(v, m.Unit, lang))
+	s := pick(lang, "Trong "+period+", "+lowerFirst(name)+" "+rank+" là "+label(first)+" ("+FormatValue(v, m.Unit, lang)+")",
+		"In "+period+", "+label(first)+" ranked "+rank+" on "+lowerFirst(name)+" ("+FormatValue(v, m.Unit, lang)+")")
 	if len(ans.Rows) > 1 {
 		if v2, ok := val(ans.Rows[1], mi); ok {
 			s += pick(lang, "; tiếp theo là "+label(ans.Rows[1])+" ("+FormatValue(v2, m.Unit, lang)+")",
@@ -105,14 +105,6 @@ func toString(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
-	case nil:
-		return ""
-	}
-	return strings.TrimSpace(strings.Trim(strconv.Quote(toAny(v)), `"`))
-}
-
-func toAny(v any) string {
-	switch x := v.(type) {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
@@ -133,10 +125,12 @@ func lowerFirst(s string) string {
 	return string(r)
 }
 
-func lowerFirstKeep(s string) string { return s }
-
 // changeWords describes v against c: percentage points for a percent, else the relative change.
 func changeWords(v, c float64, unit, lang string) string {
+	if unit == "percent" || unit == "days" {
+		// Compare what the reader sees: the values as shown, to one decimal.
+		v, c = math.Round(v*10)/10, math.Round(c*10)/10
+	}
 	d := v - c
 	up := d >= 0
 	var amount string

@@ -113,7 +113,7 @@ func TestAskOfflineAnswers(t *testing.T) {
 			[][]any{{int64(200), int64(100)}}, []string{"200", "100", "tăng 100,0%"}},
 		{"ranking of wards", "5 phường có nhiều phản ánh nhất tháng trước", "vi",
 			[][]any{{"26743", "Phường Bến Thành", int64(7)}, {"26929", "Phường Bình Thạnh", int64(5)}, {"26737", "Phường Tân Định", int64(3)}},
-			[]string{"Phường Bến Thành", "cao nhất", "Phường Bình Thạnh (5)"}},
+			[]string{"số phản ánh tiếp nhận cao nhất là Phường Bến Thành (7)", "Phường Bình Thạnh (5)"}},
 		{"english thousands and decimals", "Fees collected in September 2025", "en",
 			[][]any{{int64(200000)}}, []string{"200,000 VND", "September 2025"}},
 		{"subcategory filters petitions", "phan anh karaoke thang 10/2025", "vi",

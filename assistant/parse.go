@@ -301,6 +301,11 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 	if sourcesOf(l, metrics) > 1 {
 		return p.clarifyMetrics(metrics)
 	}
+	if len(metrics) == 0 && p.asksRate() {
+		// "Tỷ lệ hài lòng … hồ sơ": a rate the layer does not have; the object's count would be
+		// a wrong answer.
+		return p.clarifyOutside(implied)
+	}
 	if len(metrics) == 0 {
 		switch {
 		case len(objects) == 1:
@@ -337,6 +342,14 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		}
 		if period.IsZero() {
 			period, periodWords = pm.period, p.words(pm.start, pm.end)
+		} else if compare == "" {
+			// "quý 3/2025 và quý 2/2025": a second period next to the first compares them.
+			switch pm.period {
+			case period.Previous():
+				compare = "previous"
+			case period.SameLastYear():
+				compare = "last_year"
+			}
 		}
 	}
 	if period.IsZero() && relPeriod != "" {
@@ -344,6 +357,16 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		for _, m := range q.matches {
 			if m.start == relStart {
 				periodWords = p.words(m.start, m.end)
+			}
+		}
+	}
+	if period.IsZero() && compare == "previous" {
+		// "so với tháng trước" without a period: this month against the last.
+		if key := p.compareUnit(); key != "" {
+			period = relativePeriods[key](p.now)
+			periodWords = strings.Join(l.Periods[key][:1], "")
+			if p.lang == "en" {
+				periodWords = lastOf(l.Periods[key])
 			}
 		}
 	}
@@ -595,6 +618,9 @@ func (p *parseState) valueDimension(m match, src *Source) (string, []*dictEntry,
 	raw := p.words(m.start, m.end)
 	var exact []*dictEntry
 	for _, e := range entries {
+		if raw == strings.Join(p.q.folded[m.start:m.end], " ") {
+			break // written without diacritics: the words cannot tell the places apart
+		}
 		for _, r := range e.Raw {
 			if strings.HasSuffix(r, raw) || strings.HasSuffix(raw, r) {
 				exact = append(exact, e)
@@ -683,8 +709,8 @@ func (p *parseState) asksRate() bool {
 		switch t {
 		case "rate", "share", "percentage", "proportion", "percent":
 			return true
-		case "ty", "ti":
-			if i+1 < len(q.folded) && q.folded[i+1] == "le" {
+		case "ty", "ti", "phan":
+			if i+1 < len(q.folded) && (q.folded[i+1] == "le" || t == "phan" && q.folded[i+1] == "tram") {
 				return true
 			}
 		}
@@ -744,4 +770,27 @@ func DetectLang(q string) string {
 		return "en"
 	}
 	return "vi"
+}
+
+// compareUnit is the current period a "previous" comparison names by its unit ("so với tháng
+// trước" → this month), or "".
+func (p *parseState) compareUnit() string {
+	for _, m := range p.q.matches {
+		if m.items[0].kind != lexCompare {
+			continue
+		}
+		for _, t := range p.q.folded[m.start:m.end] {
+			switch t {
+			case "thang", "month":
+				return "this_month"
+			case "tuan", "week":
+				return "this_week"
+			case "quy", "quarter":
+				return "this_quarter"
+			case "hom", "yesterday":
+				return "today"
+			}
+		}
+	}
+	return ""
 }

@@ -111,11 +111,14 @@ func (p *parseState) clarifyOutside(objects []string) Parsed {
 	c := &Clarify{Question: pick(p.lang,
 		"Tôi chưa trả lời được câu hỏi này bằng các chỉ số hiện có (hồ sơ thủ tục hành chính, phản ánh kiến nghị, bài đăng mạng xã hội). Có phải bạn muốn hỏi:",
 		"I cannot answer this with the measures I have (administrative dossiers, citizen petitions, social posts). Did you mean:")}
-	objs := objects
-	if len(objs) == 0 {
-		objs = []string{"dossier", "petition", "post"}
+	if len(objects) == 0 {
+		// Nothing recognisable: one count of each kind of data.
+		for _, o := range []string{"dossier", "petition", "post"} {
+			c.Options = append(c.Options, p.option(p.l.defaultMetric(o), nil))
+		}
+		return Parsed{Clarify: c}
 	}
-	for _, o := range objs {
+	for _, o := range objects {
 		for _, k := range p.l.suggestedMetrics(o) {
 			if len(c.Options) < 3 {
 				c.Options = append(c.Options, p.option(k, nil))

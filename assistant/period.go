@@ -116,6 +116,13 @@ func absolutePeriods(toks []string, used []bool, now time.Time) []periodMatch {
 			y, _ := strconv.Atoi(tok(i + 1))
 			return y, 2
 		}
+		// "tháng 10 năm ngoái", "October last year", "quý 1 năm nay".
+		switch tok(i) + " " + tok(i+1) {
+		case "nam ngoai", "nam truoc", "last year":
+			return now.Year() - 1, 2
+		case "nam nay", "this year":
+			return now.Year(), 2
+		}
 		return 0, 0
 	}
 	latestMonth := func(m time.Month) int {
