@@ -41,6 +41,8 @@ func TestParsePeriods(t *testing.T) {
 		{"dossiers from 2025-09-01 to 2025-09-30", "2025-09-01..2025-09-30"},
 		{"số hồ sơ 7 ngày qua", "2025-11-14..2025-11-20"},
 		{"số hồ sơ 3 tháng qua", "2025-08-23..2025-11-20"},
+		{"số hồ sơ tháng 10 năm ngoái", "2024-10"},
+		{"dossiers in October last year", "2024-10"},
 		{"số hồ sơ", "2025-10-22..2025-11-20"}, // the layer's default: the last 30 days
 	}
 	for _, tt := range tests {
@@ -53,6 +55,42 @@ func TestParsePeriods(t *testing.T) {
 				t.Errorf("period = %s (%q), want %s", p.Spec.Period.Text, p.Spec.Period.Words, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseComparisons(t *testing.T) {
+	l := testLayer(t)
+	tests := []struct{ q, period, compare string }{
+		{"số hồ sơ tháng 10/2025 so với cùng kỳ năm trước", "2025-10", "last_year"},
+		{"số hồ sơ tháng 10/2025 so với tháng trước", "2025-10", "previous"},
+		{"so sánh số hồ sơ quý 3/2025 và quý 2/2025", "2025-Q3", "previous"},
+		{"số hồ sơ tháng 10/2025 so với tháng 10/2024", "2025-10", "last_year"},
+		{"tỷ lệ tiêu cực so với tháng trước", "2025-11", "previous"}, // this month is implied
+		{"digitised share this quarter versus last quarter", "2025-Q4", "previous"},
+		{"dossiers received in October 2025 year on year", "2025-10", "last_year"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			p := l.Parse(tt.q, evalNow, "vi")
+			if p.Clarify != nil {
+				t.Fatalf("clarify: %s", p.Clarify.Question)
+			}
+			if p.Spec.Period.Text != tt.period || p.Spec.Compare != tt.compare {
+				t.Errorf("period %s compare %q, want %s %q", p.Spec.Period.Text, p.Spec.Compare, tt.period, tt.compare)
+			}
+		})
+	}
+}
+
+func TestParseUnaccentedSharedNameAsks(t *testing.T) {
+	l := testLayer(t)
+	// Thanh An (25807) and Thạnh An (27676) are both communes of Ho Chi Minh City.
+	if p := l.Parse("Xã Thạnh An có bao nhiêu phản ánh tháng 10/2025", evalNow, "vi"); p.Clarify != nil ||
+		len(p.Spec.Filters) != 1 || p.Spec.Filters[0].Values[0] != "27676" {
+		t.Errorf("with diacritics: %+v", p)
+	}
+	if p := l.Parse("xa thanh an co bao nhieu phan anh thang 10/2025", evalNow, "vi"); p.Clarify == nil || len(p.Clarify.Options) != 2 {
+		t.Errorf("without diacritics: want a choice of two, got %+v", p)
 	}
 }
 
