@@ -76,6 +76,32 @@ func TestCompileRunsOnEngine(t *testing.T) {
 	}
 }
 
+func TestLookupValues(t *testing.T) {
+	l := testLayer(t)
+	tests := []struct{ dim, text, want string }{
+		{"ward", "Bến Thành", "26743"},
+		{"ward", "p. ben thanh", "26743"},
+		{"ward", "phuong ben thnah", "26743"},
+		{"ward", "An Phú", "25975"}, // the deployment's province first
+		{"unit", "Department of Justice", "H29.STP"},
+		{"field", "dat dai", "dat_dai"},
+		{"platform", "Facebook", "facebook"},
+	}
+	for _, tt := range tests {
+		got := l.LookupValues(tt.dim, tt.text, "vi")
+		if len(got) == 0 || got[0].Code != tt.want {
+			t.Errorf("LookupValues(%s, %q) = %v, want %s first", tt.dim, tt.text, got, tt.want)
+		}
+	}
+	if got := l.LookupValues("day", "monday", "vi"); got != nil {
+		t.Errorf("time dimension: %v", got)
+	}
+	err := l.Validate(Spec{Metrics: []string{"dossiers_received"}, Filters: []Filter{{Dimension: "ward", Values: []string{"Bến Thành"}}}, Period: SpecPeriod{Text: "2025-10"}})
+	if err == nil || !strings.Contains(err.Error(), "did you mean 26743") {
+		t.Errorf("a name instead of a code: %v, want a suggestion", err)
+	}
+}
+
 func TestValidateRefuses(t *testing.T) {
 	l := testLayer(t)
 	p := SpecPeriod{Text: "2025-10"}

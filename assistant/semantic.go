@@ -369,7 +369,15 @@ func (l *Layer) Validate(s Spec) error {
 		dict := l.dicts[dim.Values]
 		for _, v := range f.Values {
 			if !dict.known(v) {
-				return bad("filters", "%q is not a known %s code", cut(v), f.Dimension)
+				msg := fmt.Sprintf("%q is not a known %s code", cut(v), f.Dimension)
+				if hits := l.LookupValues(f.Dimension, v, "vi"); len(hits) > 0 {
+					var s []string
+					for _, h := range hits {
+						s = append(s, h.Code+" ("+h.Name+")")
+					}
+					msg += "; did you mean " + strings.Join(s, ", ") + "?"
+				}
+				return bad("filters", "%s", msg)
 			}
 		}
 	}

@@ -80,3 +80,56 @@ func (l *Layer) ValueCodes(dim, lang string) []ValueInfo {
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out
 }
+
+// LookupValues finds the values of dimension dim that text names ("Bến Thành", "ben thanh",
+// "P. Bến Thành", "Department of Justice", a code), accent- and typo-tolerant, best first (at
+// most 5), with names in lang. It lets a model or a form turn a name into the code a Spec needs.
+func (l *Layer) LookupValues(dim, text, lang string) []ValueInfo {
+	d := l.Dimensions[dim]
+	if d == nil || d.Values == "" {
+		return nil
+	}
+	dict := l.dicts[d.Values]
+	want := foldPhrase(text)
+	if dict == nil || want == "" {
+		return nil
+	}
+	type scored struct {
+		e    *dictEntry
+		dist int
+	}
+	var hits []scored
+	for _, e := range dict.entries {
+		best := 3
+		for _, a := range append([]string{foldPhrase(e.Code)}, e.Aliases...) {
+			max := 0
+			if len(a) >= 9 {
+				max = 1
+			}
+			if len(a) >= 13 {
+				max = 2
+			}
+			if dd := editDistance(want, a, max); dd <= max && dd < best {
+				best = dd
+			}
+		}
+		if best < 3 {
+			hits = append(hits, scored{e, best})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].dist != hits[j].dist {
+			return hits[i].dist < hits[j].dist
+		}
+		// The deployment's province first.
+		return hits[i].e.Province == l.province && hits[j].e.Province != l.province
+	})
+	var out []ValueInfo
+	for _, h := range hits {
+		if len(out) == 5 {
+			break
+		}
+		out = append(out, ValueInfo{Code: h.e.Code, Name: h.e.Names.Get(lang)})
+	}
+	return out
+}
