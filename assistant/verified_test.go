@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,60 @@ func TestVerifiedExamples(t *testing.T) {
 	ans, err := llmA.Ask(ctx, "Hồ sơ tiếp nhận theo phường tháng 10/2025", "vi")
 	if err != nil || ans.Mode != "llm" {
 		t.Errorf("Ask = %+v, %v", ans, err)
+	}
+}
+
+// TestGoldenToolSchema keeps the tools the model sees under review: a change to Spec or to the
+// layer's keys shows up as a diff of testdata/llm_tools.golden (go test ./assistant/ -run
+// Golden -update).
+func TestGoldenToolSchema(t *testing.T) {
+	layer, err := DefaultLayer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &LLM{}
+	got, err := json.MarshalIndent(l.tools(layer.Describe("vi")), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "llm_tools.golden")
+	if *update {
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(want) != string(got)+"\n" {
+		t.Errorf("tool schema differs from %s (run with -update after checking the change)", path)
+	}
+}
+
+func TestAskLLMOverBudgetFallsBack(t *testing.T) {
+	db := migrated(t)
+	ctx := context.Background()
+	plain, err := New(ctx, Options{DB: db, Now: func() time.Time { return fixtureNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(t, plain.Layer())
+	// 1500 tokens, 1024 of them kept for the reply: the rules alone do not fit.
+	llm, err := NewLLM(LLMOptions{BaseURL: f.srv.URL + "/v1", APIKey: fakeKey, Model: fakeModel, Window: 1500, DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := New(ctx, Options{DB: db, Layer: plain.Layer(), Now: func() time.Time { return fixtureNow }, LLM: llm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans, err := a.Ask(ctx, "Hồ sơ tiếp nhận tháng 10/2025", "vi")
+	if err != nil || ans.Mode != "offline" || ans.Notice == "" {
+		t.Errorf("Ask = %+v, %v; want an offline answer with a notice", ans, err)
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests sent over budget", n)
 	}
 }
