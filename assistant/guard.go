@@ -88,7 +88,9 @@ func CheckSQL(sql string) (string, error) {
 
 // scanSQL lists the upper-cased words of sql outside literals, quoted identifiers and comments,
 // and returns the offset where the statement ends (before a final semicolon). A second statement
-// after a semicolon, an unterminated literal or comment, or a NUL byte is refused.
+// after a semicolon, an unterminated literal or comment, a heredoc, or a NUL byte is refused.
+// Where the engine might read the text differently (nested block comments, '#'), the scanner
+// reads more of it as code, so that it can only refuse more, never less.
 func scanSQL(s string) ([]string, int, error) {
 	var words []string
 	end := len(s)
@@ -116,7 +118,10 @@ func scanSQL(s string) ([]string, int, error) {
 				return nil, 0, refuse("unterminated quote")
 			}
 			i = j + 1
-		case c == '-' && i+1 < len(s) && s[i+1] == '-', c == '#':
+		case c == '$':
+			// Heredoc literals ($$…$$, $tag$…$tag$) could hide a quote from this scanner.
+			return nil, 0, refuse("$ outside a string literal")
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
 			j := strings.IndexByte(s[i:], '\n')
 			if j < 0 {
 				i = len(s)

@@ -37,6 +37,10 @@ func TestCheckSQL(t *testing.T) {
 		{"no select", "WITH 1 AS a", ""},
 		{"nul", "SELECT 1\x00", ""},
 		{"show", "SHOW TABLES", ""},
+		{"heredoc hiding a quote", "SELECT $$'$$; DROP TABLE x; --'", ""},
+		{"hash is not a comment here", "SELECT 1 # ; DROP TABLE x", ""},
+		{"nested comment", "SELECT 1 /* /* */ ; DROP TABLE x */", ""},
+		{"dollar in a literal", "SELECT 'US$ 5' AS x", "SELECT 'US$ 5' AS x"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,7 +140,7 @@ func (f fakeInfoDB) Info() store.Info { return store.Info{Database: f.database} 
 
 func FuzzGuard(f *testing.F) {
 	for _, s := range []string{"SELECT 1", "SELECT 1; DROP TABLE x", "WITH a AS (SELECT 1) SELECT * FROM a", "SELECT 'a;b' -- c\n;",
-		"SELECT \"x\"\"y\" FROM `t`", "select/*;*/1", "SELECT 1 # x\n; INSERT", "SELECT '\\'' ; SET x=1"} {
+		"SELECT \"x\"\"y\" FROM `t`", "select/*;*/1", "SELECT 1 # x\n; INSERT", "SELECT '\\'' ; SET x=1", "SELECT $$'$$; DROP TABLE x; --'"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
