@@ -12,6 +12,8 @@ import (
 
 	"github.com/govpulse/govpulse/assistant"
 	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/store"
+	"github.com/govpulse/govpulse/store/storetest"
 )
 
 // stubAssistant answers from fields; release, when set, holds Ask until the test lets it go.
@@ -173,5 +175,55 @@ func TestAskStreamError(t *testing.T) {
 	readEvent(t, r) // progress
 	if ev, data := readEvent(t, r); ev != "error" || !strings.Contains(data, `"status":400`) {
 		t.Errorf("event %s %s, want error with status 400", ev, data)
+	}
+}
+
+// TestAskEndToEnd runs the routes on a real assistant (offline mode) over a migrated database.
+func TestAskEndToEnd(t *testing.T) {
+	db := storetest.Open(t)
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(ctx, `INSERT INTO dossier_intake_daily (day, unit_code, ward_code, field, channel, online_level, received)
+		VALUES ('2025-10-05', 'U1', '25747', 'f1', 'online', 'full', 4), ('2025-10-20', 'U1', '25747', 'f1', 'online', 'full', 3)`, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := assistant.New(ctx, assistant.Options{DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newAskServer(t, a)
+	resp, err := http.Post(srv.URL+"/api/v1/ask/stream", "application/json", strings.NewReader(`{"question":"Số hồ sơ tiếp nhận tháng 10/2025","lang":"vi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for {
+		ev, data := readEvent(t, r)
+		if ev == "progress" {
+			continue
+		}
+		var ans assistant.Answer
+		if ev != "answer" || json.Unmarshal([]byte(data), &ans) != nil {
+			t.Fatalf("event %s %s, want the answer", ev, data)
+		}
+		if ans.Mode != "offline" || ans.SQL == "" || len(ans.Rows) != 1 || !strings.Contains(ans.Text, "7") {
+			t.Errorf("answer = %+v, want one row of 7 dossiers", ans)
+		}
+		break
+	}
+	resp2, err := http.Get(srv.URL + "/api/v1/briefing?date=2025-10-20&lang=vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	var b assistant.Briefing
+	if err := json.NewDecoder(resp2.Body).Decode(&b); err != nil || resp2.StatusCode != 200 {
+		t.Fatalf("briefing: %d %v", resp2.StatusCode, err)
+	}
+	if b.Mode != "offline" || b.Text == "" || len(b.Facts.Facts) == 0 || !strings.Contains(b.Text, "3 hồ sơ") {
+		t.Errorf("briefing = %+v, want the offline text citing 3 dossiers received", b)
 	}
 }
