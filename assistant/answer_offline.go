@@ -46,6 +46,11 @@ func (a *Assistant) Run(ctx context.Context, spec Spec, question, lang string) (
 		return Answer{}, err
 	}
 	ans := Answer{Question: question, Spec: &spec, Interpretation: l.Interpret(spec, lang), SQL: q, Params: params}
+	if k := l.rankedByVolume(spec); k != "" {
+		n := strconv.Itoa(l.Defaults.MinVolume)
+		ans.Notice = pick(lang, "Chỉ xếp hạng những nơi có từ "+n+" trường hợp trở lên: tỷ lệ trên vài trường hợp không đáng tin.",
+			"Only groups with at least "+n+" cases are ranked: a rate over a handful of cases is not reliable.")
+	}
 	t, err := a.db.QueryReadOnly(ctx, q, params)
 	if err != nil {
 		return ans, compileError(spec, err)
@@ -75,6 +80,11 @@ func (l *Layer) fillTable(ans *Answer, spec Spec, t *store.Table, lang string) {
 			continue
 		}
 		base, isCmp := strings.CutSuffix(key, "_compare")
+		if vb, isVol := strings.CutSuffix(key, "_volume"); isVol && l.metricByKey[vb] != nil {
+			ans.Columns = append(ans.Columns, AnswerColumn{Key: key, Label: pick(lang, "Số trường hợp", "Cases"), Unit: "count"})
+			cols = append(cols, colSrc{idx: i})
+			continue
+		}
 		m := l.metricByKey[base]
 		if m == nil {
 			ans.Columns = append(ans.Columns, AnswerColumn{Key: key, Label: key})

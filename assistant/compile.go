@@ -15,7 +15,9 @@ import (
 // source's fixed condition, and placeholders; every value of the spec (period bounds, filter
 // codes, the limit) is a bound parameter, never text in the SQL. Result columns: the
 // dimensions (keys as names; time dimensions as 'YYYY-MM-DD' strings), then each metric, then,
-// with Compare, each metric for the compared period as "<key>_compare".
+// with Compare, each metric for the compared period as "<key>_compare"; a rate broken down by a
+// place or category also gets "<key>_volume", the cases it is taken over, and when the ranking
+// is by that rate, groups with fewer than the layer's min_volume cases are left out (HAVING).
 func (l *Layer) Compile(s Spec) (string, store.Params, error) {
 	if err := l.Validate(s); err != nil {
 		return "", nil, err
@@ -49,12 +51,20 @@ func (l *Layer) Compile(s Spec) (string, store.Params, error) {
 		sel = append(sel, expr+" AS "+d)
 		group = append(group, d)
 	}
+	ranked := l.rankedByVolume(s)
 	for _, k := range s.Metrics {
 		m := l.metricByKey[k]
 		if cmp == "" {
 			sel = append(sel, measures(m.SQL, "")+" AS "+k)
 		} else {
 			sel = append(sel, measures(m.SQL, cur)+" AS "+k, measures(m.SQL, cmp)+" AS "+k+"_compare")
+		}
+		if m.Volume != "" && l.groupsByPlace(s) {
+			c := ""
+			if cmp != "" {
+				c = cur
+			}
+			sel = append(sel, measures(m.Volume, c)+" AS "+k+"_volume")
 		}
 	}
 
@@ -92,6 +102,10 @@ func (l *Layer) Compile(s Spec) (string, store.Params, error) {
 	b.WriteString("WHERE " + strings.Join(where, "\n    AND ") + "\n")
 	if len(group) > 0 {
 		b.WriteString("GROUP BY " + strings.Join(group, ", ") + "\n")
+		if ranked != "" {
+			params["min_volume"] = l.Defaults.MinVolume
+			b.WriteString("HAVING " + ranked + "_volume >= {min_volume:UInt64}\n")
+		}
 		order := l.orderClause(s)
 		b.WriteString("ORDER BY " + order + "\n")
 		params["limit"] = l.effectiveLimit(s)
@@ -157,4 +171,28 @@ func (l *Layer) effectiveLimit(s Spec) int {
 // user's question.
 func compileError(s Spec, err error) error {
 	return fmt.Errorf("assistant: run spec (metrics=%s): %w", strings.Join(s.Metrics, ","), err)
+}
+
+// groupsByPlace reports whether s breaks down by something other than time.
+func (l *Layer) groupsByPlace(s Spec) bool {
+	for _, d := range s.Dimensions {
+		if !l.Dimensions[d].Time {
+			return true
+		}
+	}
+	return false
+}
+
+// rankedByVolume is the metric key whose small groups a ranking leaves out: the order key of s
+// when it is a metric with a volume, s groups by place or category, and the layer sets a
+// minimum; "" otherwise.
+func (l *Layer) rankedByVolume(s Spec) string {
+	if l.Defaults.MinVolume <= 0 || !l.groupsByPlace(s) {
+		return ""
+	}
+	m := l.metricByKey[s.OrderBy]
+	if m == nil || m.Volume == "" {
+		return ""
+	}
+	return m.Key
 }

@@ -18,7 +18,8 @@ var evalNow = time.Date(2025, 11, 20, 10, 0, 0, 0, time.FixedZone("ICT", 7*3600)
 // hand-made rollup rows, computed by hand in the tests that read them:
 //
 //	dossier_outcome_daily, ward 26743 Bến Thành, September 2025: 10 settled (8 + 2), 6 on time,
-//	  plus 5 withdrawn that every KPI leaves out → late rate 40%.
+//	  plus 5 withdrawn that every KPI leaves out → late rate 40%; ward 26737: 3 settled, 1 on
+//	  time (too few to rank by a rate).
 //	dossier_intake_daily: October 2025 120 (26743, online) + 80 (26737, in person) = 200;
 //	  October 2024 100 → +100%.
 //	petition_intake_daily, October 2025: 26743 ngap_nuoc 7, 26929 ngap_nuoc 5, 26737 tieng_on 3.
@@ -34,7 +35,8 @@ func seededDB(t testing.TB) store.DB {
 		`INSERT INTO dossier_outcome_daily VALUES
 			('2025-09-10', 'H29.26743', '26743', 'ho_tich', 'online', 'full', 'completed', 8, 6, 2, 4, 3, 200000, 8, 5, 1, 1382400, 0),
 			('2025-09-20', 'H29.26743', '26743', 'dat_dai', 'in_person', 'partial', 'completed', 2, 0, 0, 0, 0, 0, 1, 0, 2, 1728000, 86400),
-			('2025-09-21', 'H29.26743', '26743', 'dat_dai', 'in_person', 'partial', 'withdrawn', 5, 5, 5, 0, 0, 0, 0, 0, 0, 43200, 0)`,
+			('2025-09-21', 'H29.26743', '26743', 'dat_dai', 'in_person', 'partial', 'withdrawn', 5, 5, 5, 0, 0, 0, 0, 0, 0, 43200, 0),
+			('2025-09-15', 'H29.26737', '26737', 'ho_tich', 'online', 'full', 'completed', 3, 1, 0, 0, 0, 0, 3, 3, 0, 86400, 0)`,
 		`INSERT INTO dossier_intake_daily VALUES
 			('2025-10-05', 'H29.26743', '26743', 'ho_tich', 'online', 'full', 120),
 			('2025-10-06', 'H29.26737', '26737', 'dat_dai', 'in_person', 'partial', 80),
@@ -114,6 +116,8 @@ func TestAskOfflineAnswers(t *testing.T) {
 		{"ranking of wards", "5 phường có nhiều phản ánh nhất tháng trước", "vi",
 			[][]any{{"26743", "Phường Bến Thành", int64(7)}, {"26929", "Phường Bình Thạnh", int64(5)}, {"26737", "Phường Tân Định", int64(3)}},
 			[]string{"số phản ánh tiếp nhận cao nhất là Phường Bến Thành (7)", "Phường Bình Thạnh (5)"}},
+		{"ranking by a rate leaves out small groups", "Phường có tỷ lệ trễ hạn của hồ sơ cao nhất tháng 9/2025", "vi",
+			[][]any{{"26743", "Phường Bến Thành", 40.0, int64(10)}}, []string{"Phường Bến Thành (40,0%)"}},
 		{"english thousands and decimals", "Fees collected in September 2025", "en",
 			[][]any{{int64(200000)}}, []string{"200,000 VND", "September 2025"}},
 		{"subcategory filters petitions", "phan anh karaoke thang 10/2025", "vi",
@@ -136,6 +140,9 @@ func TestAskOfflineAnswers(t *testing.T) {
 			}
 			if ans.Mode != "offline" || ans.SQL == "" || ans.Interpretation == "" || ans.Chart == nil {
 				t.Errorf("answer lacks mode, SQL, interpretation or chart: %+v", ans)
+			}
+			if strings.Contains(tt.name, "small groups") && !strings.Contains(ans.Notice, "từ 10 trường hợp") {
+				t.Errorf("notice %q does not say why groups are missing", ans.Notice)
 			}
 			if tt.rows != nil && !sameRows(ans.Rows, tt.rows) {
 				t.Errorf("rows = %v, want %v (sql %s)", ans.Rows, tt.rows, ans.SQL)

@@ -54,6 +54,8 @@ type LayerDefaults struct {
 	MaxLimit    int    `yaml:"max_limit" json:"max_limit"`
 	SeriesLimit int    `yaml:"series_limit" json:"series_limit"`
 	Period      string `yaml:"period" json:"period"` // a key of periods
+	// MinVolume is the fewest cases (a metric's Volume) a group needs to be ranked by a rate.
+	MinVolume int `yaml:"min_volume" json:"min_volume"`
 }
 
 // Source is one allow-listed table.
@@ -85,6 +87,9 @@ type Metric struct {
 	// Object is the family of sources the metric is about: dossier, petition or post.
 	Object string `yaml:"object" json:"object"`
 	SQL    string `yaml:"sql" json:"-"`
+	// Volume is the count a rate or mean is taken over (S(ended) for the on-time rate); "" for
+	// counts.
+	Volume string `yaml:"volume" json:"-"`
 	// Unit is count, percent, days, vnd or score.
 	Unit string `yaml:"unit" json:"unit"`
 	// RateOf names the count metric this metric is the share of: "tỷ lệ" or "rate" beside
@@ -171,8 +176,8 @@ var (
 // check verifies the layer's internal references and its SQL fragments.
 func (l *Layer) check() error {
 	d := &l.Defaults
-	if d.Limit <= 0 || d.MaxLimit < d.Limit || d.SeriesLimit < d.MaxLimit {
-		return errors.New("defaults: need 0 < limit <= max_limit <= series_limit")
+	if d.Limit <= 0 || d.MaxLimit < d.Limit || d.SeriesLimit < d.MaxLimit || d.MinVolume < 0 {
+		return errors.New("defaults: need 0 < limit <= max_limit <= series_limit and min_volume >= 0")
 	}
 	if _, ok := l.Periods[d.Period]; !ok {
 		return fmt.Errorf("defaults: period %q is not a key of periods", d.Period)
@@ -211,8 +216,8 @@ func (l *Layer) check() error {
 	}
 	l.metricByKey = map[string]*Metric{}
 	for _, m := range l.Metrics {
-		if !identRe.MatchString(m.Key) || strings.HasSuffix(m.Key, "_compare") {
-			return fmt.Errorf("metric %q: key must be a lower-case identifier not ending in _compare", m.Key)
+		if !identRe.MatchString(m.Key) || strings.HasSuffix(m.Key, "_compare") || strings.HasSuffix(m.Key, "_volume") {
+			return fmt.Errorf("metric %q: key must be a lower-case identifier not ending in _compare or _volume", m.Key)
 		}
 		if _, dup := l.metricByKey[m.Key]; dup {
 			return fmt.Errorf("metric %q: defined twice", m.Key)
@@ -228,6 +233,9 @@ func (l *Layer) check() error {
 		}
 		if !measureRe.MatchString(m.SQL) || forbiddenSQL.MatchString(m.SQL) {
 			return fmt.Errorf("metric %q: SQL %q must use S(column) and no forbidden word", m.Key, m.SQL)
+		}
+		if m.Volume != "" && (!measureRe.MatchString(m.Volume) || forbiddenSQL.MatchString(m.Volume)) {
+			return fmt.Errorf("metric %q: volume %q must use S(column) and no forbidden word", m.Key, m.Volume)
 		}
 		if !slices.Contains([]string{"count", "percent", "days", "vnd", "score"}, m.Unit) {
 			return fmt.Errorf("metric %q: unknown unit %q", m.Key, m.Unit)
