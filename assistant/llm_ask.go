@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -213,7 +214,7 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 			var ee *store.EngineError
 			switch {
 			case errors.Is(err, ErrGuard):
-				l.record(ctx, models.AssistantCall{Kind: "sql_guard", Mode: "llm", Model: l.opts.Model, PromptVersion: version, Prompt: args.SQL}, a.now(), "guard_rejected", "", err)
+				l.record(ctx, models.AssistantCall{Kind: "sql_guard", Mode: "llm", Model: l.opts.Model, PromptVersion: version, Prompt: args.SQL}, time.Now(), "guard_rejected", "", err)
 				return Answer{}, err
 			case errors.As(err, &ee):
 				if attempt >= maxRepairs {

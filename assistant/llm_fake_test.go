@@ -335,7 +335,7 @@ func TestAskLLM(t *testing.T) {
 			script: []step{toolCall(ToolRunSQL, `{"sql":"INSERT INTO wards SELECT * FROM wards"}`)},
 			check: func(t *testing.T, ans Answer, f *fakeLLM) {
 				var n []uint64
-				if err := db.Query(ctx, &n, "SELECT count() FROM assistant_log WHERE outcome = 'guard_rejected'", nil); err != nil || n[0] == 0 {
+				if err := db.Query(ctx, &n, "SELECT count() FROM assistant_log WHERE outcome = 'guard_rejected' AND duration_ms < 60000 AND prompt LIKE 'INSERT INTO wards%'", nil); err != nil || n[0] == 0 {
 					t.Errorf("guard_rejected rows = %v, %v; want one", n, err)
 				}
 			}},
