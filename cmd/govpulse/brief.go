@@ -52,14 +52,19 @@ func newLLM(cfg Config, db store.DB, log *slog.Logger) (*assistant.LLM, error) {
 	})
 }
 
-// newAssistant builds the assistant on db, with the LLM when one is configured. serve and ask
-// use it too, so that every command answers the same way.
+// newAssistant builds the assistant on db: the semantic layer of --semantic-layer (loadLayer), and
+// the LLM when one is configured. serve should build its assistant here too, so that the
+// dashboard answers as the commands do.
 func newAssistant(ctx context.Context, cfg Config, db store.DB, log *slog.Logger) (*assistant.Assistant, error) {
 	llm, err := newLLM(cfg, db, log)
 	if err != nil {
 		return nil, err
 	}
-	opts := assistant.Options{DB: db, Log: log}
+	layer, err := loadLayer(ctx, cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	opts := assistant.Options{DB: db, Log: log, Layer: layer, Province: cfg.SimProvince}
 	if llm != nil {
 		opts.LLM = llm
 		log.Info("assistant mode", "mode", "llm", "model", llm.Model())
