@@ -214,7 +214,11 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 	// Objects the values imply (a field means dossiers, a platform posts), used when no
 	// object word settles a metric; and objects implied by metric words of one family ("bao
 	// nhiêu hồ sơ"), which settle shared words ("tiếp nhận").
-	hinted := p.valueObjects(values)
+	hinted := p.valueObjects(values, nil)
+	// Platforms and channels are where the data comes from, so they alone name the kind of
+	// data ("TikTok" → posts); a field or category is a subject of the world ("nhà đất") that a
+	// question may ask about in a sense the layer does not hold.
+	sourceHinted := p.valueObjects(values, []string{"platforms", "channels"})
 	implied := slices.Clone(objects)
 	for _, set := range metricSets {
 		obj := l.metricByKey[set[0]].Object
@@ -310,8 +314,8 @@ func (p *parseState) resolve(periods []periodMatch) Parsed {
 		switch {
 		case len(objects) == 1:
 			metrics = []string{l.defaultMetric(objects[0])}
-		case len(objects) == 0 && len(hinted) == 1:
-			metrics = []string{l.defaultMetric(hinted[0])}
+		case len(objects) == 0 && len(sourceHinted) == 1:
+			metrics = []string{l.defaultMetric(sourceHinted[0])}
 		default:
 			cands := objects
 			if len(cands) == 0 {
@@ -536,14 +540,14 @@ func (p *parseState) topN() int {
 	return 0
 }
 
-// valueObjects are the objects the matched values point to, when they all agree on the
-// families whose sources have a dimension for them.
-func (p *parseState) valueObjects(values []match) []string {
+// valueObjects are the objects the matched values (of dicts; nil means all) point to, when they
+// all agree on the families whose sources have a dimension for them.
+func (p *parseState) valueObjects(values []match, dicts []string) []string {
 	var objs []string
 	for _, m := range values {
 		var here []string
 		for _, it := range m.items {
-			if it.kind != lexValue {
+			if it.kind != lexValue || dicts != nil && !slices.Contains(dicts, it.dict) {
 				continue
 			}
 			for _, metric := range p.l.Metrics {
