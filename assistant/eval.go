@@ -40,6 +40,9 @@ type EvalCase struct {
 	Expect *EvalSpec `yaml:"expect,omitempty" json:"expect,omitempty"`
 	// SQL, when set, is the compiled SQL the spec must produce (compared with spaces folded).
 	SQL string `yaml:"sql,omitempty" json:"sql,omitempty"`
+	// Rows, when set, is the expected result table of the answer (its columns as Answer shows
+	// them, numbers compared to 4 decimals): for a question set over fixed data.
+	Rows [][]any `yaml:"rows,omitempty" json:"rows,omitempty"`
 	// ExpectClarify: the question is ambiguous or outside the layer; the assistant must ask.
 	ExpectClarify bool `yaml:"expect_clarify,omitempty" json:"expect_clarify,omitempty"`
 }
@@ -179,6 +182,13 @@ func (a *Assistant) Eval(ctx context.Context, set EvalSet) (EvalReport, error) {
 					r.Why = "compile: " + err.Error()
 				case c.SQL != "" && strings.Join(strings.Fields(c.SQL), " ") != strings.Join(strings.Fields(q), " "):
 					r.Why = "sql differs: " + q
+				case c.Rows != nil:
+					ans, err := a.Run(ctx, p.Spec, c.Question, lang)
+					if err != nil {
+						r.Why = "run: " + err.Error()
+					} else if got, want := rowsText(ans.Rows), rowsText(c.Rows); got != want {
+						r.Why = "rows " + got + ", want " + want
+					}
 				default:
 					if _, err := a.db.QueryReadOnly(ctx, q, params); err != nil {
 						r.Why = "run: " + err.Error()
@@ -190,6 +200,33 @@ func (a *Assistant) Eval(ctx context.Context, set EvalSet) (EvalReport, error) {
 		rep.Results = append(rep.Results, r)
 	}
 	return rep, nil
+}
+
+// rowsText writes rows for comparison: numbers to 4 decimals, whatever their Go type.
+func rowsText(rows [][]any) string {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString("[")
+		for i, v := range r {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			switch x := v.(type) {
+			case int64:
+				fmt.Fprintf(&b, "%.4f", float64(x))
+			case int:
+				fmt.Fprintf(&b, "%.4f", float64(x))
+			case uint64:
+				fmt.Fprintf(&b, "%.4f", float64(x))
+			case float64:
+				fmt.Fprintf(&b, "%.4f", x)
+			default:
+				fmt.Fprint(&b, x)
+			}
+		}
+		b.WriteString("]")
+	}
+	return b.String()
 }
 
 // variant names the language of a question: en, vi (with diacritics) or vi_plain.

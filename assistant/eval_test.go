@@ -210,6 +210,40 @@ func TestClarifyOptionsAreAnswerable(t *testing.T) {
 	}
 }
 
+// TestEvalExpectedRows: a case may give the expected result table instead of (or besides) the
+// spec, for question sets over fixed data; a wrong table fails the case.
+func TestEvalExpectedRows(t *testing.T) {
+	set, err := ReadEvalSet(strings.NewReader(`{"now": "2025-11-20T10:00:00+07:00"}
+{"q": "5 phường có nhiều phản ánh nhất tháng trước", "lang": "vi", "category": "ranking", "expect": {"metrics": ["petitions_received"], "dimensions": ["ward"], "period": "2025-10", "order": "desc", "limit": 5}, "rows": [["26743", "Phường Bến Thành", 7], ["26929", "Phường Bình Thạnh", 5], ["26737", "Phường Tân Định", 3]]}
+{"q": "Tỷ lệ trễ hạn của hồ sơ phường Bến Thành tháng 9/2025", "lang": "vi", "category": "rate", "expect": {"metrics": ["late_rate"], "filters": {"ward": ["26743"]}, "period": "2025-09"}, "rows": [[41.0]]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := newTestAssistant(t, seededDB(t)).Eval(context.Background(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Results[0].OK || rep.Results[1].OK || !strings.Contains(rep.Results[1].Why, "want [41.0000]") {
+		t.Errorf("results: %+v", rep.Results)
+	}
+}
+
+func TestReadEvalSetRefuses(t *testing.T) {
+	for name, text := range map[string]string{
+		"no expectation":    "questions:\n  - {q: so ho so, lang: vi, category: c}\n",
+		"both expectations": "questions:\n  - {q: so ho so, lang: vi, category: c, expect_clarify: true, expect: {metrics: [x], period: '2025'}}\n",
+		"bad language":      "questions:\n  - {q: so ho so, lang: fr, category: c, expect_clarify: true}\n",
+		"unknown field":     "questions:\n  - {q: so ho so, lang: vi, category: c, expect_clarify: true, extra: 1}\n",
+		"bad clock":         "now: yesterday\nquestions: []\n",
+		"bad json line":     "{\"q\": 1}\n",
+	} {
+		if _, err := ReadEvalSet(strings.NewReader(text)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
 var (
 	layerOnce sync.Once
 	layerDims store.Dimensions
