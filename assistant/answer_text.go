@@ -169,7 +169,9 @@ func FormatValue(v float64, unit, lang string) string {
 
 // FormatNumber writes v with decimals places and the thousands and decimal marks of lang.
 func FormatNumber(v float64, decimals int, lang string) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	// Half away from zero, as people round (strconv would give 2,2 for 2,25).
+	scale := math.Pow(10, float64(decimals))
+	s := strconv.FormatFloat(math.Round(math.Abs(v)*scale)/scale, 'f', decimals, 64)
 	intPart, frac, _ := strings.Cut(s, ".")
 	thou, dec := ".", ","
 	if lang == "en" {

@@ -30,9 +30,6 @@ func (p *parseState) rebuild(metric string, dims []string) string {
 				continue
 			}
 		}
-		if m.items[0].kind == lexMetric {
-			continue
-		}
 		parts = append(parts, part{m.start, p.words(m.start, m.end)})
 	}
 	for _, pm := range p.periods {

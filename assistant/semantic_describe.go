@@ -63,7 +63,8 @@ func (l *Layer) Describe(lang string) LayerDescription {
 }
 
 // ValueCodes are the allowed filter values of dimension dim with their names in lang, sorted by
-// code; nil for a time dimension or an unknown key.
+// code (only the deployment's province's wards and ward units once SetProvince was called); nil
+// for a time dimension or an unknown key.
 func (l *Layer) ValueCodes(dim, lang string) []ValueInfo {
 	d := l.Dimensions[dim]
 	if d == nil || d.Values == "" {
@@ -75,6 +76,9 @@ func (l *Layer) ValueCodes(dim, lang string) []ValueInfo {
 	}
 	out := make([]ValueInfo, 0, len(dict.entries))
 	for _, e := range dict.entries {
+		if l.province != "" && e.Province != "" && e.Province != l.province {
+			continue // another city's wards: not this deployment's data
+		}
 		out = append(out, ValueInfo{Code: e.Code, Name: e.Names.Get(lang)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
