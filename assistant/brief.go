@@ -478,16 +478,22 @@ func (s FactSheet) allowedNumbers() numberSet {
 var ErrUncited = errors.New("assistant: briefing cites unknown facts")
 
 // CheckBriefing returns the numbers of text that are not in the fact sheet (nil when every
-// number is), and an error when it cites a fact id the sheet does not have.
+// number is), and an error when it cites a fact id the sheet does not have or uses numbers
+// without citing any fact.
 func CheckBriefing(sheet FactSheet, text string) ([]string, error) {
 	ids := map[string]bool{}
 	for _, f := range sheet.Facts {
 		ids[f.ID] = true
 	}
-	for _, m := range citeID.FindAllString(text, -1) {
+	cited := citeID.FindAllString(text, -1)
+	for _, m := range cited {
 		if !ids[m] {
 			return nil, fmt.Errorf("%w: %s", ErrUncited, m)
 		}
 	}
-	return sheet.allowedNumbers().unknown(text), nil
+	bad := sheet.allowedNumbers().unknown(text)
+	if len(cited) == 0 && numberToken.MatchString(citation.ReplaceAllString(text, " ")) {
+		return bad, fmt.Errorf("%w: numbers without any fact id", ErrUncited)
+	}
+	return bad, nil
 }

@@ -57,6 +57,8 @@ func TestCheckBriefing(t *testing.T) {
 		{"rounded number", "Tỷ lệ đúng hạn 94% [F2].", []string{"94"}, false},
 		{"computed difference", "Nhiều hơn 61 hồ sơ so với kỳ trước [F1].", []string{"61"}, false},
 		{"unknown citation", "Tiếp nhận 1.234 hồ sơ [F3].", nil, true},
+		{"numbers without citations", "Tiếp nhận 1.234 hồ sơ.", nil, true},
+		{"no numbers, no citations", "Tình hình ổn định.", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

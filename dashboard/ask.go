@@ -43,7 +43,7 @@ const askProgressEvery = time.Second
 
 // askRoutes registers the assistant's routes on g (the /api/v1 group):
 //
-//	POST /ask            {question, lang} → the Answer as JSON
+//	POST /ask            {question, lang} → the Answer as JSON (as /ask/stream with Accept: text/event-stream)
 //	POST /ask/stream     the same as server-sent events: "progress" events, then "answer" (or "error")
 //	GET  /briefing       ?date=YYYY-MM-DD&lang=vi|en → {text, facts, mode, model, prompt_version, …}
 //	POST /ask/verified   {question, lang, spec | sql} → the saved example (201)
@@ -105,6 +105,10 @@ func (h askHandlers) fail(c *gin.Context, err error) {
 }
 
 func (h askHandlers) ask(c *gin.Context) {
+	if strings.Contains(c.GetHeader("Accept"), "text/event-stream") {
+		h.stream(c)
+		return
+	}
 	var req askRequest
 	if err := bindJSON(c, &req); err != nil {
 		h.fail(c, err)

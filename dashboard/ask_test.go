@@ -166,7 +166,10 @@ func TestAskStream(t *testing.T) {
 
 func TestAskStreamError(t *testing.T) {
 	srv := newAskServer(t, &stubAssistant{})
-	resp, err := http.Post(srv.URL+"/api/v1/ask/stream", "application/json", strings.NewReader(`{"question":"","lang":"vi"}`))
+	// POST /api/v1/ask streams too when the client accepts events.
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/ask", strings.NewReader(`{"question":"","lang":"vi"}`))
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
