@@ -32,7 +32,7 @@ const (
 )
 
 // personal data planted in questions; none of it may reach the model.
-var planted = []string{"0903 123 456", "0903123456", "nguyen.van.a@example.com", "079201001234"}
+var planted = []string{"Nguyễn Văn A", "0903 123 456", "0903123456", "nguyen.van.a@example.com", "079201001234"}
 
 var phoneLike = regexp.MustCompile(`\b0\d{2}[ .]?\d{3}[ .]?\d{3,4}\b`)
 

@@ -12,7 +12,11 @@ func TestMaskText(t *testing.T) {
 		{"bàn (028) 3823 4567", "bàn [SĐT]"},
 		{"mail nguyen.van.a@example.com.", "mail [EMAIL]."},
 		{"CCCD 079201001234, CMND 272345678", "CCCD [CCCD], CMND [CCCD]"},
-		// Public hotlines, counts, dates and codes stay.
+		{"tôi là Nguyễn Văn An, ở phường Bến Thành", "tôi là [TÊN], ở phường Bến Thành"},
+		{"Họ tên: Trần Thị Bích Ngọc gửi phản ánh", "Họ tên: [TÊN] gửi phản ánh"},
+		{"my name is Le Van Binh.", "my name is [TÊN]."},
+		// Public hotlines, counts, dates, codes and place names stay.
+		{"phường Bà Rịa và ông Tạ Quang Bửu", "phường Bà Rịa và ông Tạ Quang Bửu"},
 		{"đường dây nóng 1022 hoặc 1900 1234", "đường dây nóng 1022 hoặc 1900 1234"},
 		{"1.234.567 hồ sơ ngày 2025-10-01, phường 25747, 93,8%", "1.234.567 hồ sơ ngày 2025-10-01, phường 25747, 93,8%"},
 		{"phí 150.000.000 đồng", "phí 150.000.000 đồng"},

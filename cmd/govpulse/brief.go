@@ -40,7 +40,8 @@ func (c Config) validateLLM() error {
 }
 
 // newLLM builds the LLM mode from the configuration; nil (offline mode) when no endpoint is
-// configured. Personal data is masked by the ingest pipeline's masker before any prompt.
+// configured. Personal data is masked before any prompt by the ingest pipeline's masker, then by
+// the assistant's (which also catches names a question introduces).
 func newLLM(cfg Config, db store.DB, log *slog.Logger) (*assistant.LLM, error) {
 	if cfg.LLMBaseURL == "" {
 		return nil, nil
@@ -48,7 +49,7 @@ func newLLM(cfg Config, db store.DB, log *slog.Logger) (*assistant.LLM, error) {
 	return assistant.NewLLM(assistant.LLMOptions{
 		BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Timeout: cfg.LLMTimeout,
 		Window: int(cfg.LLMContextWindow), DB: db, Log: log, Actor: "system",
-		Mask: func(s string) string { return pipeline.MaskPII(s) },
+		Mask: func(s string) string { return assistant.MaskText(pipeline.MaskPII(s)) },
 	})
 }
 
