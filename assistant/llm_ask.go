@@ -169,13 +169,19 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	version := prompts.Ask.Version
 	kind := "ask"
 	var ans Answer
+	toolChoice := "required"
 	for attempt := 0; ; attempt++ {
 		if attempt == 0 {
 			Progress(ctx, StageUnderstanding)
 		} else {
 			Progress(ctx, StageRepairing)
 		}
-		res, err := l.chat(ctx, call{kind: kind, version: version, req: openai.ChatCompletionRequest{Messages: msgs, Tools: tools, ToolChoice: "required"}})
+		res, err := l.chat(ctx, call{kind: kind, version: version, req: openai.ChatCompletionRequest{Messages: msgs, Tools: tools, ToolChoice: toolChoice}})
+		if err != nil && toolChoice == "required" && badRequest(err) {
+			// Some OpenAI-compatible servers know only tool_choice "auto".
+			toolChoice = "auto"
+			res, err = l.chat(ctx, call{kind: kind, version: version, req: openai.ChatCompletionRequest{Messages: msgs, Tools: tools, ToolChoice: toolChoice}})
+		}
 		if err != nil {
 			return Answer{}, err
 		}
@@ -249,6 +255,16 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 		}
 	}
 	return ans, nil
+}
+
+// badRequest is true for a 400 from the server (a request it does not understand).
+func badRequest(err error) bool {
+	var ae *openai.APIError
+	if errors.As(err, &ae) {
+		return ae.HTTPStatusCode == 400
+	}
+	var re *openai.RequestError
+	return errors.As(err, &re) && re.HTTPStatusCode == 400
 }
 
 // strictUnmarshal decodes JSON refusing unknown fields (a hallucinated field is an error the

@@ -346,6 +346,13 @@ func TestAskLLM(t *testing.T) {
 			script: []step{toolCall(ToolQuerySpec, `{`), toolCall(ToolQuerySpec, `{"metrics":`), toolCall(ToolQuerySpec, `nonsense`)}},
 		{name: "429 then success", mode: "llm", requests: 3,
 			script: []step{status(http.StatusTooManyRequests), toolCall(ToolQuerySpec, goodSpec), text("Thủ Dầu Một có 7 hồ sơ.")}},
+		{name: "server without tool_choice required", mode: "llm", requests: 3,
+			script: []step{status(http.StatusBadRequest), func(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest) {
+				if req.ToolChoice != "auto" {
+					panic(fmt.Sprintf("tool_choice %v after a 400, want auto", req.ToolChoice))
+				}
+				toolCall(ToolQuerySpec, goodSpec)(w, r, req)
+			}, text("Thủ Dầu Một có 7 hồ sơ.")}},
 		{name: "500 forever falls back", mode: "offline", requests: 3, opts: LLMOptions{Retries: 2},
 			script: []step{status(500), status(500), status(500)}},
 		{name: "slow reply past the timeout falls back", mode: "offline", requests: 1, opts: LLMOptions{Timeout: 100 * time.Millisecond, Retries: -1},
