@@ -512,6 +512,13 @@ func (p *parseState) isComparisonTarget(i int) bool {
 	return i >= 2 && (t[i-2] == "compared" || t[i-2] == "compare") && (t[i-1] == "with" || t[i-1] == "to")
 }
 
+// numberWords are the small numbers written as words, Vietnamese (folded) and English.
+var numberWords = map[string]int{
+	"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10,
+	"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+	"twenty": 20,
+}
+
 // topN is the N of "top 5", "5 phường", "10 wards"; 0 when none.
 func (p *parseState) topN() int {
 	q := p.q
@@ -530,7 +537,16 @@ func (p *parseState) topN() int {
 			continue
 		}
 		n, err := strconv.Atoi(t)
-		if err != nil || n < 1 || n > 1000 {
+		if err != nil {
+			// "ba phường", "top five wards": number words only right before a breakdown word
+			// or after "top", where they cannot be a year ("năm") or a name.
+			w := numberWords[t]
+			if w == 0 || !(dimStart[i+1] || i > 0 && q.folded[i-1] == "top") {
+				continue
+			}
+			n = w
+		}
+		if n < 1 || n > 1000 {
 			continue
 		}
 		if dimStart[i+1] || orderEnd[i] || (i > 0 && (q.folded[i-1] == "top" || q.folded[i-1] == "first")) {

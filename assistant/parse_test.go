@@ -114,6 +114,9 @@ func TestParseTopNAndOrder(t *testing.T) {
 		{"đơn vị nào giải quyết hồ sơ đúng hạn tốt nhất năm 2025", 0, true, true},
 		{"phường có thời gian giải quyết hồ sơ kém nhất năm 2025", 0, true, true}, // worst time = longest
 		{"bottom 10 wards by dossiers received in 2025", 10, false, true},
+		{"ba phường có nhiều phản ánh nhất năm 2025", 3, true, true},
+		{"năm phường có nhiều phản ánh nhất tháng 10 năm 2025", 5, true, true},
+		{"top five wards by petitions in 2025", 5, true, true},
 		{"top 500 phường nhiều phản ánh nhất năm 2025", 100, true, true}, // capped, with a note
 	}
 	for _, tt := range tests {
