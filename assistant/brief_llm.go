@@ -159,9 +159,12 @@ func (l *LLM) writeBriefing(ctx context.Context, b *Briefing) error {
 	return lastErr
 }
 
-// Briefing returns the stored briefing of day in lang when there is one and day is over, else
-// writes and stores a new one (Brief): leaders read the same text about a past day all day long,
-// while a briefing about today (data still arriving) is written afresh.
+// todayBriefingTTL is how long a briefing about today is served before it is written again.
+const todayBriefingTTL = 15 * time.Minute
+
+// Briefing returns the stored briefing of day in lang when there is one, else writes and stores
+// a new one (Brief): leaders read the same text about a past day all day long, while a briefing
+// about today (data still arriving) is written again once older than todayBriefingTTL.
 func (a *Assistant) Briefing(ctx context.Context, day time.Time, lang string, opts BriefOptions) (Briefing, error) {
 	lang, err := normLang(lang)
 	if err != nil {
@@ -176,9 +179,11 @@ func (a *Assistant) Briefing(ctx context.Context, day time.Time, lang string, op
 	if err := a.db.Query(ctx, &rows, q, store.Params{"date": d.Format(time.DateOnly), "lang": lang}); err != nil {
 		return Briefing{}, fmt.Errorf("assistant: stored briefing: %w", err)
 	}
-	// Today's data is still arriving: its briefing is written afresh each time.
-	today := a.Now()
-	if len(rows) == 0 || !d.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, models.Location)) {
+	// Today's data is still arriving: its briefing is written afresh once it is older than
+	// todayBriefingTTL.
+	now := a.Now()
+	today := !d.Before(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, models.Location))
+	if len(rows) == 0 || today && now.Sub(rows[0].CreatedAt) > todayBriefingTTL {
 		return a.Brief(ctx, day, lang, opts)
 	}
 	r := rows[0]

@@ -229,16 +229,27 @@ func TestBriefOfflineStoresAndReadsBack(t *testing.T) {
 	if again.ID != b.ID || again.Text != b.Text || len(again.Facts.Facts) != len(b.Facts.Facts) {
 		t.Errorf("second read wrote a new briefing: %s vs %s", again.ID, b.ID)
 	}
-	t1, err := a.Briefing(ctx, fixtureNow, "vi", BriefOptions{Sources: fakeSources()})
+	// Today: read back for 15 minutes, then written again.
+	clock := fixtureNow
+	a2, err := New(ctx, Options{DB: db, Layer: a.Layer(), Now: func() time.Time { return clock }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t2, err := a.Briefing(ctx, fixtureNow, "vi", BriefOptions{Sources: fakeSources()})
-	if err != nil {
-		t.Fatal(err)
+	brief := func() Briefing {
+		t.Helper()
+		b, err := a2.Briefing(ctx, fixtureNow, "vi", BriefOptions{Sources: fakeSources()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
-	if t1.ID == t2.ID || t1.Date != "2025-11-03" {
-		t.Errorf("today's briefing was read back (%s, %s): it must be written afresh", t1.ID, t2.ID)
+	t1 := brief()
+	clock = fixtureNow.Add(10 * time.Minute)
+	t2 := brief()
+	clock = fixtureNow.Add(26 * time.Minute)
+	t3 := brief()
+	if t1.Date != "2025-11-03" || t2.ID != t1.ID || t3.ID == t1.ID {
+		t.Errorf("today's briefings %s, %s, %s: want the first read back after 10 minutes and rewritten after 26", t1.ID, t2.ID, t3.ID)
 	}
 	if _, err := a.Briefing(ctx, day, "fr", BriefOptions{}); !errors.Is(err, models.ErrInvalid) {
 		t.Errorf("lang fr: err = %v, want ErrInvalid", err)
