@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/govpulse/govpulse/models"
 )
@@ -74,8 +75,9 @@ func (l *Layer) sentence(spec Spec, ans *Answer, lang string) string {
 		if bi < 0 {
 			return pick(lang, "Không có số liệu trong "+period+".", "No data in "+period+".")
 		}
-		return pick(lang, name+" trong "+period+" cao nhất vào "+label(ans.Rows[bi])+" ("+FormatValue(best, m.Unit, lang)+"), trên "+strconv.Itoa(len(ans.Rows))+" mốc thời gian.",
-			name+" in "+period+" peaked on "+label(ans.Rows[bi])+" ("+FormatValue(best, m.Unit, lang)+"), over "+strconv.Itoa(len(ans.Rows))+" points.")
+		when := timeLabel(d0, label(ans.Rows[bi]), lang)
+		return pick(lang, name+" trong "+period+" cao nhất vào "+when+" ("+FormatValue(best, m.Unit, lang)+"), trên "+strconv.Itoa(len(ans.Rows))+" mốc thời gian.",
+			name+" in "+period+" peaked in "+when+" ("+FormatValue(best, m.Unit, lang)+"), over "+strconv.Itoa(len(ans.Rows))+" points.")
 	}
 	first := ans.Rows[0]
 	v, ok := val(first, mi)
@@ -191,4 +193,22 @@ func FormatNumber(v float64, decimals int, lang string) string {
 		b.WriteString(dec + frac)
 	}
 	return b.String()
+}
+
+// timeLabel names the start day of a time dimension's row (YYYY-MM-DD) for a sentence: "ngày
+// 03/10/2025", "tuần từ 06/10/2025", "tháng 10/2025", "quý 3/2025".
+func timeLabel(dim, day, lang string) string {
+	t, err := time.ParseInLocation(time.DateOnly, day, models.Location)
+	if err != nil {
+		return day
+	}
+	switch dim {
+	case "week":
+		return pick(lang, "tuần từ "+t.Format("02/01/2006"), "the week of "+t.Format("2 Jan 2006"))
+	case "month":
+		return pick(lang, "tháng "+t.Format("1/2006"), t.Format("January 2006"))
+	case "quarter":
+		return pick(lang, "quý "+strconv.Itoa(int(t.Month()-1)/3+1)+"/"+t.Format("2006"), "Q"+strconv.Itoa(int(t.Month()-1)/3+1)+" "+t.Format("2006"))
+	}
+	return pick(lang, "ngày "+t.Format("02/01/2006"), t.Format("2 Jan 2006"))
 }

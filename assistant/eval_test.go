@@ -125,7 +125,7 @@ func TestAskOfflineAnswers(t *testing.T) {
 		{"negative share of posts", "Tỷ lệ bài tiêu cực trên Facebook tháng 10/2025", "vi",
 			[][]any{{40.0}}, []string{"40,0%"}},
 		{"daily series", "phản ánh theo ngày tháng 10/2025", "vi",
-			[][]any{{"2025-10-03", int64(7)}, {"2025-10-04", int64(5)}, {"2025-10-09", int64(3)}}, []string{"2025-10-03", "(7)"}},
+			[][]any{{"2025-10-03", int64(7)}, {"2025-10-04", int64(5)}, {"2025-10-09", int64(3)}}, []string{"cao nhất vào ngày 03/10/2025 (7)"}},
 		{"empty period", "Số hồ sơ tiếp nhận tháng 3/2025", "vi",
 			[][]any{{int64(0)}}, []string{"0"}},
 	}
