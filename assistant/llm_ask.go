@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -157,14 +158,17 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	if err != nil {
 		return Answer{}, err
 	}
-	var msgs []openai.ChatCompletionMessage
+	// One system message: several confuse the chat templates of some local models.
+	var sys []string
 	for _, p := range kept {
-		if p.Name == "question" {
-			continue
+		if p.Name != "question" {
+			sys = append(sys, p.Text)
 		}
-		msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleSystem, Content: p.Text})
 	}
-	msgs = append(msgs, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: prompts.Data(masked)})
+	msgs := []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: strings.Join(sys, "\n")},
+		{Role: openai.ChatMessageRoleUser, Content: prompts.Data(masked)},
+	}
 	tools := l.tools(desc)
 	version := prompts.Ask.Version
 	kind := "ask"
@@ -188,8 +192,11 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 		if len(res.msg.ToolCalls) == 0 {
 			return Answer{}, fmt.Errorf("%w: the model called no tool", ErrLLM)
 		}
-		tc := res.msg.ToolCalls[0]
 		res.msg.ToolCalls = res.msg.ToolCalls[:1]
+		if res.msg.ToolCalls[0].ID == "" { // some servers leave it out; the tool reply needs one
+			res.msg.ToolCalls[0].ID = fmt.Sprintf("call_%d", attempt)
+		}
+		tc := res.msg.ToolCalls[0]
 		msgs = append(msgs, res.msg)
 		var fix string // what to tell the model when it must correct itself
 		switch tc.Function.Name {
@@ -226,7 +233,7 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 				if attempt >= maxRepairs {
 					return Answer{}, fmt.Errorf("%w: sql still fails after %d repairs: %w", ErrLLM, maxRepairs, err)
 				}
-				text, rerr := prompts.Repair.Render(prompts.RepairInput{Question: masked, SQL: args.SQL, Error: ee.Message})
+				text, rerr := prompts.Repair.Render(prompts.RepairInput{Question: masked, SQL: args.SQL, Error: cutText(ee.Message, maxErrorBytes)})
 				if rerr != nil {
 					return Answer{}, rerr
 				}
@@ -255,6 +262,20 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 		}
 	}
 	return ans, nil
+}
+
+// maxErrorBytes bounds the engine error quoted to the model.
+const maxErrorBytes = 2000
+
+// cutText cuts s to at most n bytes on a rune boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // badRequest is true for a 400 from the server (a request it does not understand).

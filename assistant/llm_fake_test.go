@@ -78,7 +78,10 @@ func (f *fakeLLM) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	b, _ := NewBudget(fakeModel, fakeWindow, 0)
 	tokens := 0
-	for _, m := range req.Messages {
+	for i, m := range req.Messages {
+		if m.Role == openai.ChatMessageRoleSystem && i != 0 {
+			t.Errorf("system message at position %d: one system message, first", i)
+		}
 		tokens += b.Count(m.Content) + perMessage
 		for _, p := range planted {
 			if strings.Contains(m.Content, p) {
