@@ -16,6 +16,7 @@ type GuardError struct {
 	Reason string
 }
 
+// Error says what was refused.
 func (e *GuardError) Error() string { return "assistant: sql refused: " + e.Reason }
 
 // ErrGuard matches every GuardError with errors.Is.

@@ -143,8 +143,10 @@ func WithActor(ctx context.Context, actor string) context.Context {
 	return context.WithValue(ctx, actorKey, actor)
 }
 
+// versionTransport sends the prompt version carried by the request's context as a header.
 type versionTransport struct{ base http.RoundTripper }
 
+// RoundTrip adds the prompt version of the call to the request.
 func (t versionTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if v, ok := r.Context().Value(versionKey).(string); ok {
 		r = r.Clone(r.Context())
