@@ -117,6 +117,7 @@ func TestParseTopNAndOrder(t *testing.T) {
 		{"ba phường có nhiều phản ánh nhất năm 2025", 3, true, true},
 		{"năm phường có nhiều phản ánh nhất tháng 10 năm 2025", 5, true, true},
 		{"top five wards by petitions in 2025", 5, true, true},
+		{"tỷ lệ trễ hạn hồ sơ từng lĩnh vực, sắp xếp tăng dần, quý 3", 0, false, true},
 		{"top 500 phường nhiều phản ánh nhất năm 2025", 100, true, true}, // capped, with a note
 	}
 	for _, tt := range tests {
