@@ -15,7 +15,7 @@ import (
 
 // loadLayer reads the semantic layer (--semantic-layer, else the embedded one), fills its value
 // dictionaries from the engine's dimension tables and scopes shared ward names to --province.
-// serve's assistant should be built on it too.
+// newAssistant builds every command's assistant on it.
 func loadLayer(ctx context.Context, cfg Config, db store.DB) (*assistant.Layer, error) {
 	l, err := assistant.LoadLayer(cfg.SemanticLayer)
 	if err != nil {
@@ -47,19 +47,7 @@ func runAsk(ctx context.Context, env *Env, cfg Config) error {
 		return err
 	}
 	defer db.Close()
-	layer, err := loadLayer(ctx, cfg, db)
-	if err != nil {
-		return err
-	}
-	opts := assistant.Options{DB: db, Log: log, Layer: layer, Province: cfg.SimProvince}
-	llm, err := newLLM(cfg, db, log)
-	if err != nil {
-		return err
-	}
-	if llm != nil {
-		opts.LLM = llm
-	}
-	a, err := assistant.New(ctx, opts)
+	a, err := newAssistant(ctx, cfg, db, log)
 	if err != nil {
 		return err
 	}
