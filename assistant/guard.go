@@ -163,9 +163,10 @@ func isWordByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// Guard checks and runs free SQL written by a model: CheckSQL, then the tables and functions
-// the engine's own analysis (EXPLAIN QUERY TREE) reports, then QueryReadOnly (the engine's
-// read-only mode with time and row limits). Safe for concurrent use.
+// Guard checks and runs free SQL written by a model: CheckSQL; then the tables, functions and
+// columns of the engine's syntax tree (EXPLAIN AST, which evaluates nothing); then those of the
+// engine's analysis (EXPLAIN QUERY TREE: tables behind CTEs and views, * expanded); then
+// QueryReadOnly (the engine's read-only mode with time and row limits). Safe for concurrent use.
 type Guard struct {
 	DB     store.DB
 	Tables []string // allow-list; nil means AllowedTables
@@ -185,21 +186,98 @@ func (g Guard) Check(ctx context.Context, sql string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tab, err := g.DB.QueryReadOnly(ctx, "EXPLAIN QUERY TREE "+stmt, nil)
+	// The syntax tree first: building it evaluates nothing, while the analyser behind EXPLAIN
+	// QUERY TREE computes scalar subqueries, whose values could come back in an error message.
+	ast, err := g.explain(ctx, "EXPLAIN AST ", stmt)
 	if err != nil {
 		return "", err
 	}
-	var tree strings.Builder
-	for _, r := range tab.Rows {
-		for _, c := range r {
-			fmt.Fprint(&tree, c)
-		}
-		tree.WriteByte('\n')
+	if err := g.checkAST(ast, cteNames(stmt)); err != nil {
+		return "", err
 	}
-	if err := g.checkTree(tree.String()); err != nil {
+	tree, err := g.explain(ctx, "EXPLAIN QUERY TREE ", stmt)
+	if err != nil {
+		return "", err
+	}
+	if err := g.checkTree(tree); err != nil {
 		return "", err
 	}
 	return stmt, nil
+}
+
+// explain runs an EXPLAIN read-only and returns its text.
+func (g Guard) explain(ctx context.Context, kind, stmt string) (string, error) {
+	tab, err := g.DB.QueryReadOnly(ctx, kind+stmt, nil)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, r := range tab.Rows {
+		for _, c := range r {
+			fmt.Fprint(&b, c)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
+}
+
+var (
+	astTable      = regexp.MustCompile(`^(\s*)TableIdentifier ([^\s(]+)`)
+	astFunction   = regexp.MustCompile(`^(\s*)Function ([^\s(]+)`)
+	astIdentifier = regexp.MustCompile(`^\s*Identifier (?:[^\s(]+\.)?([^\s.(]+)`)
+	astTableExpr  = regexp.MustCompile(`^(\s*)TableExpression\b`)
+	cteName       = regexp.MustCompile("(?i)(?:\\bWITH|,)\\s+`?([A-Za-z_][A-Za-z0-9_]*)`?\\s+AS\\s*\\(")
+)
+
+// cteNames are the names a statement defines with WITH name AS (…): in the syntax tree they
+// look like tables.
+func cteNames(stmt string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range cteName.FindAllStringSubmatch(stmt, -1) {
+		out[m[1]] = true
+	}
+	return out
+}
+
+// checkAST refuses a syntax tree that names a table outside the allow-list (other than the
+// statement's own CTEs), qualifies a table with another database, calls a table function or a
+// forbidden function, or names a denied column.
+func (g Guard) checkAST(ast string, ctes map[string]bool) error {
+	allowed := g.Tables
+	if allowed == nil {
+		allowed = AllowedTables
+	}
+	db := g.DB.Info().Database
+	lines := strings.Split(ast, "\n")
+	for i, line := range lines {
+		if m := astTable.FindStringSubmatch(line); m != nil {
+			name := m[2]
+			d, t, qualified := strings.Cut(name, ".")
+			switch {
+			case qualified && (d != db || !slices.Contains(allowed, t)):
+				return refuse("table %s is not allowed", name)
+			case !qualified && !slices.Contains(allowed, name) && !ctes[name]:
+				return refuse("table %s is not allowed", name)
+			}
+		}
+		if m := astTableExpr.FindStringSubmatch(line); m != nil && i+1 < len(lines) {
+			if f := astFunction.FindStringSubmatch(lines[i+1]); f != nil && len(f[1]) > len(m[1]) {
+				return refuse("table function %s is not allowed", f[2])
+			}
+		}
+		if m := astFunction.FindStringSubmatch(line); m != nil && forbiddenFunction(m[2]) {
+			return refuse("function %s is not allowed", m[2])
+		}
+		if m := astIdentifier.FindStringSubmatch(line); m != nil && slices.Contains(DeniedColumns, m[1]) {
+			return refuse("column %s is not allowed", m[1])
+		}
+	}
+	return nil
+}
+
+func forbiddenFunction(name string) bool {
+	f := strings.ToLower(name)
+	return slices.Contains(forbiddenFunctions, f) || strings.HasPrefix(f, "dictget")
 }
 
 // checkTree refuses a query tree that reads a table outside the allow-list (or of another
@@ -233,11 +311,8 @@ func (g Guard) checkTree(tree string) error {
 		return refuse("table function %s is not allowed", m[1])
 	}
 	for _, m := range treeFunction.FindAllStringSubmatch(tree, -1) {
-		f := strings.ToLower(m[1])
-		for _, bad := range forbiddenFunctions {
-			if f == bad || strings.HasPrefix(f, "dictget") {
-				return refuse("function %s is not allowed", m[1])
-			}
+		if forbiddenFunction(m[1]) {
+			return refuse("function %s is not allowed", m[1])
 		}
 	}
 	return nil

@@ -92,6 +92,10 @@ func TestGuardOnEngine(t *testing.T) {
 		{"star over personal columns", "SELECT * FROM petitions", "column", false},
 		{"coordinates in a filter", "SELECT count() FROM petitions WHERE lat > 10", "column lat", false},
 		{"author hash in a subquery", "SELECT count() FROM (SELECT author_hash FROM posts)", "column author_hash", false},
+		// The analyser computes scalar subqueries; a cast error would quote the secret.
+		{"scalar subquery over users", "SELECT toUInt8((SELECT any(password_hash) FROM users))", "table users", false},
+		{"cte shadowing nothing", "WITH recent AS (SELECT ward_code FROM posts), older AS (SELECT 1 AS x) SELECT count() FROM recent", "", false},
+		{"qualified own table", "SELECT count() FROM " + db.Info().Database + ".wards", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,4 +171,23 @@ func FuzzGuard(f *testing.F) {
 			t.Fatalf("CheckSQL is not idempotent on %q: %q, %v", got, again, err)
 		}
 	})
+}
+
+// TestGuardDoesNotLeakThroughTheAnalyser: EXPLAIN QUERY TREE computes scalar subqueries, so a
+// cast error would quote a secret; the guard refuses the table from the syntax tree first.
+func TestGuardDoesNotLeakThroughTheAnalyser(t *testing.T) {
+	db := migrated(t)
+	ctx := context.Background()
+	if err := db.Exec(ctx, "INSERT INTO users (username, password_hash, role) VALUES ('lead', 'SECRETHASH', 'admin')", nil); err != nil {
+		t.Fatal(err)
+	}
+	q := "SELECT CAST((SELECT any(password_hash) FROM users) AS UInt8)"
+	_, engineErr := db.QueryReadOnly(ctx, "EXPLAIN QUERY TREE "+q, nil)
+	if engineErr == nil || !strings.Contains(engineErr.Error(), "SECRETHASH") {
+		t.Logf("the engine's analyser no longer quotes the value (%v); the guard must still refuse", engineErr)
+	}
+	_, _, err := Guard{DB: db}.Run(ctx, q)
+	if !errors.Is(err, ErrGuard) || strings.Contains(err.Error(), "SECRETHASH") {
+		t.Errorf("guard: %v; want a refusal that does not quote the secret", err)
+	}
 }
