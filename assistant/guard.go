@@ -192,7 +192,20 @@ func (g Guard) Check(ctx context.Context, sql string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := g.checkAST(ast, cteNames(stmt)); err != nil {
+	ctes := cteNames(stmt)
+	if len(ctes) > 0 {
+		// A CTE may not take the name of a table it could then read under cover.
+		var tables []string
+		if err := g.DB.Query(ctx, &tables, "SELECT name FROM system.tables WHERE database = {db:String}", store.Params{"db": g.DB.Info().Database}); err != nil {
+			return "", fmt.Errorf("assistant: guard: list tables: %w", err)
+		}
+		for _, t := range tables {
+			if ctes[t] && !slices.Contains(g.allowed(), t) {
+				return "", refuse("a CTE may not be named %s", t)
+			}
+		}
+	}
+	if err := g.checkAST(ast, ctes); err != nil {
 		return "", err
 	}
 	tree, err := g.explain(ctx, "EXPLAIN QUERY TREE ", stmt)
@@ -203,6 +216,13 @@ func (g Guard) Check(ctx context.Context, sql string) (string, error) {
 		return "", err
 	}
 	return stmt, nil
+}
+
+func (g Guard) allowed() []string {
+	if g.Tables == nil {
+		return AllowedTables
+	}
+	return g.Tables
 }
 
 // explain runs an EXPLAIN read-only and returns its text.
@@ -243,10 +263,7 @@ func cteNames(stmt string) map[string]bool {
 // statement's own CTEs), qualifies a table with another database, calls a table function or a
 // forbidden function, or names a denied column.
 func (g Guard) checkAST(ast string, ctes map[string]bool) error {
-	allowed := g.Tables
-	if allowed == nil {
-		allowed = AllowedTables
-	}
+	allowed := g.allowed()
 	db := g.DB.Info().Database
 	lines := strings.Split(ast, "\n")
 	for i, line := range lines {
@@ -284,10 +301,7 @@ func forbiddenFunction(name string) bool {
 // database), touches a denied column, calls a table function, or calls a function that reads
 // outside the database.
 func (g Guard) checkTree(tree string) error {
-	allowed := g.Tables
-	if allowed == nil {
-		allowed = AllowedTables
-	}
+	allowed := g.allowed()
 	db := g.DB.Info().Database
 	for _, m := range treeTable.FindAllStringSubmatch(tree, -1) {
 		name := m[1]

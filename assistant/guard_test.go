@@ -94,6 +94,8 @@ func TestGuardOnEngine(t *testing.T) {
 		{"author hash in a subquery", "SELECT count() FROM (SELECT author_hash FROM posts)", "column author_hash", false},
 		// The analyser computes scalar subqueries; a cast error would quote the secret.
 		{"scalar subquery over users", "SELECT toUInt8((SELECT any(password_hash) FROM users))", "table users", false},
+		{"cte named after a forbidden table", "WITH users AS (SELECT password_hash FROM users) SELECT CAST((SELECT any(password_hash) FROM users) AS UInt8)", "CTE may not be named users", false},
+		{"cte named after an allowed table", "WITH wards AS (SELECT code FROM wards) SELECT count() FROM wards", "", false},
 		{"cte shadowing nothing", "WITH recent AS (SELECT ward_code FROM posts), older AS (SELECT 1 AS x) SELECT count() FROM recent", "", false},
 		{"qualified own table", "SELECT count() FROM " + db.Info().Database + ".wards", "", false},
 	}
