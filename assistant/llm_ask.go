@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -106,8 +107,16 @@ func (l *LLM) tools(d LayerDescription) []openai.Tool {
 }
 
 // dictionaryBlocks lists the value codes of each non-time dimension, one block per dimension,
-// for the budget to keep or drop.
-func dictionaryBlocks(d LayerDescription) []Part {
+// for the budget to keep or drop. For long dictionaries (wards, units) a short block of the
+// values whose names share a word with the question comes first, so that a small window still
+// carries the codes the question needs when the whole list does not fit.
+func dictionaryBlocks(d LayerDescription, question string) []Part {
+	qw := wordSet(question)
+	for w := range qw {
+		if len(w) < 3 || dictStopWords[w] {
+			delete(qw, w)
+		}
+	}
 	var parts []Part
 	for i, dim := range d.Dimensions {
 		if len(dim.Values) == 0 {
@@ -118,9 +127,60 @@ func dictionaryBlocks(d LayerDescription) []Part {
 		for _, v := range dim.Values {
 			fmt.Fprintf(&b, "%s: %s\n", v.Code, v.Name)
 		}
-		parts = append(parts, Part{Name: "values:" + dim.Key, Text: b.String(), Priority: 10 + i})
+		parts = append(parts, Part{Name: "values:" + dim.Key, Text: b.String(), Priority: 20 + i})
+		if len(dim.Values) <= maxShortDictionary {
+			continue
+		}
+		type match struct {
+			v     ValueInfo
+			score int
+		}
+		var ms []match
+		for _, v := range dim.Values {
+			if n := overlap(qw, wordSet(v.Name)); n > 0 {
+				ms = append(ms, match{v, n})
+			}
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		sort.SliceStable(ms, func(a, b int) bool { return ms[a].score > ms[b].score })
+		var m strings.Builder
+		fmt.Fprintf(&m, "Values of dimension %s whose names appear in the question, best first (code: name):\n", dim.Key)
+		for j, x := range ms {
+			if j >= maxMatches {
+				break
+			}
+			fmt.Fprintf(&m, "%s: %s\n", x.v.Code, x.v.Name)
+		}
+		parts = append(parts, Part{Name: "matches:" + dim.Key, Text: m.String(), Priority: 1 + i})
 	}
 	return parts
+}
+
+// maxShortDictionary is the size up to which a dictionary is only sent whole; maxMatches bounds
+// the matching values listed for a longer one.
+const (
+	maxShortDictionary = 40
+	maxMatches         = 20
+)
+
+// dictStopWords are words of ward and unit names that say nothing about which one is meant.
+var dictStopWords = map[string]bool{"phuong": true, "xa": true, "ubnd": true, "uy": true, "ban": true, "nhan": true, "dan": true,
+	"so": true, "phong": true, "quan": true, "huyen": true, "thi": true, "tran": true, "dac": true, "khu": true, "cong": true,
+	"trung": true, "tam": true, "hanh": true, "chinh": true, "the": true, "and": true, "of": true, "ward": true, "commune": true,
+	"department": true, "people": true, "committee": true, "center": true, "centre": true, "city": true, "thanh": true, "pho": true,
+	"nao": true, "bao": true, "nhieu": true, "nhat": true, "thang": true, "nam": true, "tuan": true, "quy": true, "co": true, "cua": true}
+
+// overlap counts the words of b that are in a.
+func overlap(a, b map[string]bool) int {
+	n := 0
+	for w := range b {
+		if a[w] {
+			n++
+		}
+	}
+	return n
 }
 
 // AskLLM implements LLMAsker: the model fills a Spec through the query_spec tool (or writes SQL
@@ -143,10 +203,11 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	if err != nil {
 		return Answer{}, err
 	}
-	// Context by priority: the rules and the question always; then the value dictionaries
-	// (wards, units, …) as far as the window allows. Examples were chosen by similarity, and
+	// Context by priority: the rules and the question always; then the values of long
+	// dictionaries named in the question; then the value dictionaries (categories, fields, …,
+	// wards, units) as far as the window allows. Examples were chosen by similarity, and
 	// are dropped first when even the rules do not fit with them.
-	parts := append([]Part{{Name: "system", Text: system, Required: true}, {Name: "question", Text: prompts.Data(masked), Required: true}}, dictionaryBlocks(desc)...)
+	parts := append([]Part{{Name: "system", Text: system, Required: true}, {Name: "question", Text: prompts.Data(masked), Required: true}}, dictionaryBlocks(desc, masked)...)
 	kept, _, err := l.budget.Fit(parts)
 	if errors.Is(err, ErrBudgetExceeded) && len(in.Examples) > 0 {
 		in.Examples = nil
@@ -158,12 +219,20 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 	if err != nil {
 		return Answer{}, err
 	}
-	// One system message: several confuse the chat templates of some local models.
+	// One system message: several confuse the chat templates of some local models. A list of
+	// matching values is left out when its whole dictionary fits.
+	whole := map[string]bool{}
+	for _, p := range kept {
+		if dim, ok := strings.CutPrefix(p.Name, "values:"); ok {
+			whole[dim] = true
+		}
+	}
 	var sys []string
 	for _, p := range kept {
-		if p.Name != "question" {
-			sys = append(sys, p.Text)
+		if dim, ok := strings.CutPrefix(p.Name, "matches:"); p.Name == "question" || ok && whole[dim] {
+			continue
 		}
+		sys = append(sys, p.Text)
 	}
 	msgs := []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleSystem, Content: strings.Join(sys, "\n")},

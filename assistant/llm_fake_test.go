@@ -418,6 +418,22 @@ func TestAskLLMBudgetTrimsDictionaries(t *testing.T) {
 	}
 }
 
+func TestAskLLMSendsTheValuesTheQuestionNames(t *testing.T) {
+	db := migrated(t)
+	a, f := setup(t, db, LLMOptions{}, toolCall(ToolQuerySpec, goodSpec), text("7 hồ sơ."))
+	if _, err := a.Ask(context.Background(), "Hồ sơ tiếp nhận của phường Thủ Dầu Một tháng 10/2025", "vi"); err != nil {
+		t.Fatal(err)
+	}
+	sys := f.requests()[0].Messages[0].Content
+	// The whole ward list does not fit 6000 tokens, the matching ward does.
+	if strings.Contains(sys, "Value codes of dimension ward") || !strings.Contains(sys, "best first (code: name):\n25747: Phường Thủ Dầu Một\n") {
+		t.Errorf("system prompt lacks the named ward or carries the whole list:\n%s", sys)
+	}
+	if strings.Contains(sys, "25750: Phú Lợi") {
+		t.Error("a ward the question does not name was listed among the matches")
+	}
+}
+
 func TestBriefLLM(t *testing.T) {
 	db := migrated(t)
 	seedFixture(t, db)
