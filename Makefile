@@ -41,6 +41,8 @@ run: deps-run build ## serve on the embedded engine with a year of simulated dat
 # `make fuzz FUZZTIME=10m` runs each longer.
 FUZZTIME ?= 3s
 FUZZ_TARGETS := FuzzParseNDJSON FuzzParseCSV FuzzJSONDecoder FuzzLoadMapping FuzzMaskPII FuzzScoreSentiment FuzzTokenizeText
+# Targets of ./assistant/.
+FUZZ_ASSISTANT := FuzzParseQuestion FuzzGuard
 
 test: ## fetch deps, then go vet, all tests, and a brief run of every fuzz target (CI=true is passed through)
 	scripts/deps.sh all
@@ -52,6 +54,11 @@ fuzz: ## run every fuzz target for FUZZTIME (default 3s)
 	@for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $$t ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/ >/tmp/govpulse-fuzz-$$t.log 2>&1 \
+			|| { cat /tmp/govpulse-fuzz-$$t.log; exit 1; }; \
+	done
+	@for t in $(FUZZ_ASSISTANT); do \
+		echo "fuzz $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./assistant/ >/tmp/govpulse-fuzz-$$t.log 2>&1 \
 			|| { cat /tmp/govpulse-fuzz-$$t.log; exit 1; }; \
 	done
 

@@ -26,7 +26,8 @@ type Options struct {
 	Tokens  TokenLookup // checks the ingest API's bearer tokens
 	// Metrics are served on /metrics (nil: a fresh set without pipeline measurements).
 	Metrics      *Metrics
-	MetricsToken string // bearer token for /metrics; empty: loopback clients only
+	MetricsToken string    // bearer token for /metrics; empty: loopback clients only
+	Assistant    Assistant // the ask and briefing API (ask.go); nil leaves it out
 }
 
 // New returns the HTTP handler with every route of govpulse.
@@ -53,6 +54,9 @@ func routes(r *gin.Engine, opts Options) {
 	r.GET("/metrics", opts.Metrics.handler(opts.MetricsToken))
 	if opts.Ingest != nil {
 		r.POST("/api/v1/ingest/:stream", ingestHandler(opts.Ingest, opts.Tokens, opts.Logger))
+	}
+	if opts.Assistant != nil {
+		askRoutes(r.Group("/api/v1"), opts.Assistant, opts.Logger)
 	}
 }
 

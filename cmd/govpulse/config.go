@@ -50,6 +50,15 @@ type Config struct {
 	SimOut                string
 	DemoScale             float64
 	IndexConfig           string
+	LLMBaseURL            string
+	LLMAPIKey             string
+	LLMModel              string
+	LLMTimeout            time.Duration
+	LLMContextWindow      int64
+	BriefDate             string
+	JSON                  bool
+	SemanticLayer         string
+	Lang                  string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -152,9 +161,11 @@ func number(f func(*Config) *float64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate"}
-	simulateOnly   = []string{"simulate"}
-	serveOnly      = []string{"serve"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief", "ask", "eval"}
+	// llmCommands talk to the LLM when one is configured.
+	llmCommands  = []string{"serve", "brief", "ask"}
+	simulateOnly = []string{"simulate"}
+	serveOnly    = []string{"serve"}
 )
 
 // options lists every setting. README's configuration table and docker-compose.yml use these
@@ -228,12 +239,37 @@ var options = []option{
 		value: number(func(c *Config) *float64 { return &c.SimScale })},
 	{flag: "seed", env: "GOVPULSE_SIM_SEED", usage: "random seed: the same seed and settings give the same files", commands: simulateOnly,
 		value: integer(func(c *Config) *int64 { return &c.SimSeed })},
-	{flag: "province", env: "GOVPULSE_SIM_PROVINCE", usage: "city to simulate: 79 Hồ Chí Minh, 31 Hải Phòng, 92 Cần Thơ", commands: simulateOnly,
-		value: str(func(c *Config) *string { return &c.SimProvince })},
+	{flag: "province", env: "GOVPULSE_SIM_PROVINCE", usage: "city to simulate: 79 Hồ Chí Minh, 31 Hải Phòng, 92 Cần Thơ (ask, eval, brief: the city whose ward wins when provinces share a ward name)",
+		commands: []string{"simulate", "ask", "eval", "brief"},
+		value:    str(func(c *Config) *string { return &c.SimProvince })},
 	{flag: "start", env: "GOVPULSE_SIM_START", usage: "first day YYYY-MM-DD (default: --days before today)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimStart })},
 	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json (empty: store the simulation in the engine)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimOut })},
+	{flag: "llm-base-url", env: "GOVPULSE_LLM_BASE_URL", commands: llmCommands,
+		usage: "OpenAI-compatible API root, e.g. http://127.0.0.1:11434/v1 (empty: offline mode, nothing leaves the machine)",
+		value: str(func(c *Config) *string { return &c.LLMBaseURL })},
+	{flag: "llm-api-key", env: "GOVPULSE_LLM_API_KEY", secret: true, commands: llmCommands,
+		usage: "API key of the LLM endpoint (or GOVPULSE_LLM_API_KEY_FILE); empty for local servers",
+		value: str(func(c *Config) *string { return &c.LLMAPIKey })},
+	{flag: "llm-model", env: "GOVPULSE_LLM_MODEL", commands: llmCommands,
+		usage: "model name; required with --llm-base-url",
+		value: str(func(c *Config) *string { return &c.LLMModel })},
+	{flag: "llm-timeout", env: "GOVPULSE_LLM_TIMEOUT", commands: llmCommands,
+		usage: "time allowed for one LLM call (retried twice on 429, 5xx or timeout, then offline mode)",
+		value: duration(func(c *Config) *time.Duration { return &c.LLMTimeout })},
+	{flag: "llm-context-window", env: "GOVPULSE_LLM_CONTEXT_WINDOW", commands: llmCommands,
+		usage: "the model's context window in tokens (0: a default by model name, 8192 for unknown models)",
+		value: integer(func(c *Config) *int64 { return &c.LLMContextWindow })},
+	{flag: "date", env: "GOVPULSE_BRIEF_DATE", usage: "day of the briefing, YYYY-MM-DD (default: yesterday)", commands: []string{"brief"},
+		value: str(func(c *Config) *string { return &c.BriefDate })},
+	{flag: "json", env: "GOVPULSE_JSON", usage: "print JSON instead of text", commands: []string{"brief", "ask", "eval"},
+		value: boolean(func(c *Config) *bool { return &c.JSON })},
+	{flag: "semantic-layer", env: "GOVPULSE_SEMANTIC_LAYER", commands: []string{"ask", "eval", "brief"},
+		usage: "YAML file replacing the embedded semantic layer (metrics, dimensions, synonyms) of the assistant",
+		value: str(func(c *Config) *string { return &c.SemanticLayer })},
+	{flag: "lang", env: "GOVPULSE_LANG", usage: "language of the answer, vi or en (empty: the question's)", commands: []string{"ask"},
+		value: str(func(c *Config) *string { return &c.Lang })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
@@ -257,6 +293,7 @@ func defaults() Config {
 		SimScale:              1,
 		SimSeed:               1,
 		SimProvince:           "79",
+		LLMTimeout:            60 * time.Second,
 	}
 }
 
@@ -375,6 +412,9 @@ func (c Config) Validate(command string) error {
 		if _, err := c.indexConfig(); err != nil {
 			return fmt.Errorf("GOVPULSE_INDEX_CONFIG / --index-config: %w", err)
 		}
+	}
+	if err := c.validateLLM(); err != nil {
+		return err
 	}
 	return nil
 }

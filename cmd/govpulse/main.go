@@ -50,6 +50,12 @@ func init() {
 			args: "add|list|revoke [ID]"},
 		"dead-letters": {summary: "Show the most recent rejected ingest lines and why.", run: runDeadLetters},
 		"sentiment":    {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
+		"ask": {summary: "Answer a question about the data in Vietnamese or English (offline parser, or the LLM when configured); --json for the whole answer.", run: runAsk,
+			args: "QUESTION"},
+		"eval": {summary: "Evaluate the assistant: eval nlq FILE prints offline accuracy by category and language.", run: runEval,
+			args: "nlq FILE"},
+		"brief": {summary: "Write the briefing (điểm tin) of --date from the analytics, by the LLM or offline templates; store and print it.", run: runBrief,
+			args: "[vi|en]"},
 	}
 }
 
