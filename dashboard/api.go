@@ -1,0 +1,417 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/govpulse/govpulse/analytics"
+	"github.com/govpulse/govpulse/models"
+)
+
+// filters are the common query parameters of pages and JSON APIs (DESIGN §4): period (any form
+// models.ParsePeriod reads) or from/to (local dates, both included), unit, ward, field, category,
+// platform and lang. Without a period the last 30 days up to today are shown, so today's live
+// events are inside.
+type filters struct {
+	P      models.Period
+	Scope  analytics.Scope
+	Level  analytics.Level // rankings: unit (departments) or ward
+	Map    string          // ward map metric
+	Query  url.Values      // the filters as given, for links that keep them
+}
+
+var codeRe = regexp.MustCompile(`^[\p{L}\p{N}_.\-]{1,64}$`)
+
+// parseFilters reads the common parameters; a bad value is a *models.FieldError naming it.
+func parseFilters(c *gin.Context, now time.Time) (filters, error) {
+	f := filters{Query: url.Values{}, Level: analytics.LevelUnit}
+	q := c.Request.URL.Query()
+	switch per, from, to := strings.TrimSpace(q.Get("period")), strings.TrimSpace(q.Get("from")), strings.TrimSpace(q.Get("to")); {
+	case per != "":
+		p, err := models.ParsePeriod(per)
+		if err != nil {
+			return f, err
+		}
+		f.P = p
+		f.Query.Set("period", p.String())
+	case from != "" || to != "":
+		if from == "" || to == "" {
+			return f, &models.FieldError{Field: "from", Message: "give both from and to (YYYY-MM-DD), or a period"}
+		}
+		p, err := models.ParsePeriod(from + ".." + to)
+		if err != nil {
+			return f, err
+		}
+		f.P = p
+		f.Query.Set("from", from)
+		f.Query.Set("to", to)
+	default:
+		today := now.In(models.Location)
+		p, err := models.DateRange(today.AddDate(0, 0, -29), today)
+		if err != nil {
+			return f, err
+		}
+		f.P = p
+	}
+	for _, dim := range []struct {
+		name string
+		dst  *string
+	}{{"unit", &f.Scope.Unit}, {"ward", &f.Scope.Ward}, {"field", &f.Scope.Field}, {"category", &f.Scope.Category}, {"platform", &f.Scope.Platform}} {
+		v := strings.TrimSpace(q.Get(dim.name))
+		if v == "" {
+			continue
+		}
+		if !codeRe.MatchString(v) {
+			return f, &models.FieldError{Field: dim.name, Message: "not a code (letters, digits, _ . - up to 64)"}
+		}
+		*dim.dst = v
+		f.Query.Set(dim.name, v)
+	}
+	if l := q.Get("level"); l != "" {
+		switch analytics.Level(l) {
+		case analytics.LevelUnit, analytics.LevelWard:
+			f.Level = analytics.Level(l)
+			f.Query.Set("level", l)
+		default:
+			return f, &models.FieldError{Field: "level", Message: "use unit or ward"}
+		}
+	}
+	f.Map = "score"
+	if m := q.Get("map"); m != "" {
+		if !mapMetrics[m] {
+			return f, &models.FieldError{Field: "map", Message: "use score or alerts"}
+		}
+		f.Map = m
+		f.Query.Set("map", m)
+	}
+	return f, nil
+}
+
+// mapMetrics are the metrics the ward map can colour wards by.
+var mapMetrics = map[string]bool{"score": true, "alerts": true}
+
+// only is s without the dimensions a source does not carry, so one set of page filters can feed
+// the dossier, petition and post KPIs side by side.
+func only(s analytics.Scope, source models.Stream) analytics.Scope {
+	switch source {
+	case models.StreamDossiers:
+		s.Category, s.Platform = "", ""
+	case models.StreamPetitions:
+		s.Field, s.Platform = "", ""
+	case models.StreamPosts:
+		s.Unit, s.Field, s.Category = "", "", ""
+	}
+	return s
+}
+
+// status is the state of one panel: data, no data, not available (not built, failed) or not
+// permitted. Pages show each differently (DESIGN §6).
+type status string
+
+const (
+	statusOK        status = "ok"
+	statusNoData    status = "no_data"
+	statusNA        status = "not_available"
+	statusForbidden status = "not_permitted"
+	statusInvalid   status = "invalid"
+)
+
+// classify maps an error to the status a user sees; only ErrInvalid texts are shown verbatim.
+func classify(err error) status {
+	switch {
+	case err == nil:
+		return statusOK
+	case errors.Is(err, errNotPermitted):
+		return statusForbidden
+	case errors.Is(err, models.ErrInvalid):
+		return statusInvalid
+	case errors.Is(err, models.ErrNotFound):
+		return statusNoData
+	}
+	return statusNA
+}
+
+// httpStatus is the one place that maps errors to HTTP status codes for the JSON APIs.
+func httpStatus(err error) int {
+	switch classify(err) {
+	case statusForbidden:
+		return http.StatusForbidden
+	case statusInvalid:
+		return http.StatusBadRequest
+	case statusNoData:
+		return http.StatusNotFound
+	case statusNA:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusOK
+}
+
+// apiError answers a JSON error: {"error": code, "message": text}. Internals never reach the
+// client; they are logged.
+func (p *pages) apiError(c *gin.Context, err error) {
+	st := classify(err)
+	tr := Translator{Lang: langOf(c)}
+	msg := tr.T("state." + string(st))
+	var fe *models.FieldError
+	if errors.As(err, &fe) {
+		msg = fe.Error()
+	}
+	if st == statusNA {
+		p.log.Warn("api not available", "path", c.FullPath(), "err", err)
+	}
+	c.JSON(httpStatus(err), gin.H{"error": string(st), "message": msg})
+}
+
+// request is one page or API call with its filters, scope already narrowed by the user's rights.
+type request struct {
+	c   *gin.Context
+	ctx context.Context
+	tr  Translator
+	f   filters
+	now time.Time
+}
+
+// begin reads the filters and applies the user's scope; a bad filter or a forbidden scope is
+// returned as an error for the caller to render.
+func (p *pages) begin(c *gin.Context) (*request, error) {
+	r := &request{c: c, ctx: c.Request.Context(), tr: Translator{Lang: langOf(c)}, now: p.now()}
+	f, err := parseFilters(c, r.now)
+	r.f = f
+	if err != nil {
+		return r, err
+	}
+	s, err := p.scope(c, f.Scope)
+	if err != nil {
+		if !errors.Is(err, errNotPermitted) {
+			err = fmt.Errorf("%w: %v", errNotPermitted, err)
+		}
+		return r, err
+	}
+	r.f.Scope = s
+	return r, nil
+}
+
+// kpiGroup is the KPIs of one stream as the page and the API show them.
+type kpiGroup struct {
+	Stream models.Stream `json:"stream"`
+	Status status        `json:"status"`
+	Cards  []kpiCard     `json:"cards"`
+}
+
+// kpiGroups computes the KPIs of the requested streams; a stream that fails shows its status
+// rather than failing the page.
+func (p *pages) kpiGroups(r *request, streams ...models.Stream) []kpiGroup {
+	out := make([]kpiGroup, 0, len(streams))
+	for _, st := range streams {
+		var kpis []analytics.KPI
+		var err error
+		s := only(r.f.Scope, st)
+		switch st {
+		case models.StreamDossiers:
+			kpis, err = analytics.DossierKPIs(r.ctx, p.db, r.f.P, s)
+		case models.StreamPetitions:
+			kpis, err = analytics.PetitionKPIs(r.ctx, p.db, r.f.P, s)
+		case models.StreamPosts:
+			kpis, err = analytics.PostKPIs(r.ctx, p.db, r.f.P, s)
+		}
+		g := kpiGroup{Stream: st, Status: classify(err)}
+		if err != nil {
+			p.log.Warn("kpis not available", "stream", st, "err", err)
+		} else {
+			g.Cards = cardsOf(r.tr, kpis)
+			if allEmpty(kpis) {
+				g.Status = statusNoData
+			}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// allEmpty reports whether every KPI of the current period counts nothing.
+func allEmpty(kpis []analytics.KPI) bool {
+	for _, k := range kpis {
+		v := k.Current
+		if (v.Count != nil && *v.Count > 0) || (v.Rate != nil && v.Rate.Den > 0) || (v.Score != nil && v.Score.N > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// apiKPIs serves GET /api/v1/kpis: the KPI cards of the filters (all streams, or ?stream=).
+func (p *pages) apiKPIs(c *gin.Context) {
+	r, err := p.begin(c)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	streams := models.Streams()
+	if st := c.Query("stream"); st != "" {
+		if !models.Stream(st).Valid() {
+			p.apiError(c, &models.FieldError{Field: "stream", Message: "use dossiers, petitions or posts"})
+			return
+		}
+		streams = []models.Stream{models.Stream(st)}
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"period": r.f.P, "previous": r.f.P.Previous(), "last_year": r.f.P.SameLastYear(),
+		"scope": r.f.Scope, "as_of": r.now, "groups": p.kpiGroups(r, streams...),
+	})
+}
+
+// grainFor picks the series grain that keeps a chart readable: days up to ~3 months, then weeks,
+// then months.
+func grainFor(p models.Period) analytics.Grain {
+	switch d := p.Days(); {
+	case d <= 92:
+		return analytics.GrainDay
+	case d <= 370:
+		return analytics.GrainWeek
+	}
+	return analytics.GrainMonth
+}
+
+// seriesSource names the stream a series metric belongs to, by its key's prefix.
+func seriesSource(metric string) models.Stream {
+	switch {
+	case strings.HasPrefix(metric, "dossier"):
+		return models.StreamDossiers
+	case strings.HasPrefix(metric, "petition"):
+		return models.StreamPetitions
+	}
+	return models.StreamPosts
+}
+
+// apiSeries serves GET /api/v1/series/:metric: {"series": analytics.Series, "chart": options}.
+func (p *pages) apiSeries(c *gin.Context) {
+	r, err := p.begin(c)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	metric := c.Param("metric")
+	if !codeRe.MatchString(metric) {
+		p.apiError(c, &models.FieldError{Field: "metric", Message: "not a metric key"})
+		return
+	}
+	g := grainFor(r.f.P)
+	if v := c.Query("grain"); v != "" {
+		switch analytics.Grain(v) {
+		case analytics.GrainDay, analytics.GrainWeek, analytics.GrainMonth:
+			g = analytics.Grain(v)
+		default:
+			p.apiError(c, &models.FieldError{Field: "grain", Message: "use day, week or month"})
+			return
+		}
+	}
+	s, err := analytics.SeriesOf(r.ctx, p.db, metric, r.f.P, g, only(r.f.Scope, seriesSource(metric)))
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"series": s, "chart": seriesChart(r.tr, s)})
+}
+
+// alertWindow is the window of "live" alerts: the last 7 local days up to and including today.
+func alertWindow(now time.Time) models.Period {
+	today := now.In(models.Location)
+	p, _ := models.DateRange(today.AddDate(0, 0, -6), today)
+	return p
+}
+
+// apiAlerts serves GET /api/v1/alerts: the alerts of the last 7 days (or of ?period=/from/to
+// when given) within the filters, most severe first, with hotspots when ?hotspots=1.
+func (p *pages) apiAlerts(c *gin.Context) {
+	r, err := p.begin(c)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	per := alertWindow(r.now)
+	if r.f.Query.Get("period") != "" || r.f.Query.Get("from") != "" {
+		per = r.f.P
+	}
+	alerts, err := analytics.DetectAlerts(r.ctx, p.db, per, r.f.Scope)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	out := gin.H{"period": per, "as_of": r.now, "alerts": alertViews(r.tr, alerts)}
+	if c.Query("hotspots") == "1" {
+		hs, err := analytics.Hotspots(r.ctx, p.db, per, r.f.Scope)
+		if err != nil {
+			p.apiError(c, err)
+			return
+		}
+		out["hotspots"] = hs
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// alertView is an alert with its title in the request's language, for the live list.
+type alertView struct {
+	analytics.Alert
+	Title string `json:"title"`
+	When  string `json:"when"`
+}
+
+func alertViews(tr Translator, alerts []analytics.Alert) []alertView {
+	out := make([]alertView, 0, len(alerts))
+	for _, a := range alerts {
+		out = append(out, alertView{Alert: a, Title: tr.Pick(a.TitleVI, a.TitleEN),
+			When: tr.Date(a.Start) + " – " + tr.Date(a.End.AddDate(0, 0, -1))})
+	}
+	return out
+}
+
+// apiRankings serves GET /api/v1/rankings: the 766 ranking of ?level= (unit|ward) for the
+// period, rows ordered by rank; ?unit= or ?ward= keeps one row.
+func (p *pages) apiRankings(c *gin.Context) {
+	r, err := p.begin(c)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	rk, err := p.ranking(r, r.f.Level)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rk)
+}
+
+// ranking computes the ranking of level for the request's period, limited to the rows the
+// user's scope allows (a ward-scoped user sees their ward's row).
+func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, error) {
+	rk, err := analytics.Rankings(r.ctx, p.db, p.index, level, r.f.P)
+	if err != nil {
+		return rk, err
+	}
+	keep := ""
+	if level == analytics.LevelUnit {
+		keep = r.f.Scope.Unit
+	} else {
+		keep = r.f.Scope.Ward
+	}
+	if keep != "" {
+		rows := rk.Rows[:0:0]
+		for _, row := range rk.Rows {
+			if row.Code == keep {
+				rows = append(rows, row)
+			}
+		}
+		rk.Rows = rows
+	}
+	sort.SliceStable(rk.Rows, func(i, j int) bool { return rk.Rows[i].Score.Rank < rk.Rows[j].Score.Rank })
+	return rk, nil
+}
