@@ -22,11 +22,11 @@ import (
 // platform and lang. Without a period the last 30 days up to today are shown, so today's live
 // events are inside.
 type filters struct {
-	P      models.Period
-	Scope  analytics.Scope
-	Level  analytics.Level // rankings: unit (departments) or ward
-	Map    string          // ward map metric
-	Query  url.Values      // the filters as given, for links that keep them
+	P     models.Period
+	Scope analytics.Scope
+	Level analytics.Level // rankings: unit (departments) or ward
+	Map   string          // ward map metric
+	Query url.Values      // the filters as given, for links that keep them
 }
 
 var codeRe = regexp.MustCompile(`^[\p{L}\p{N}_.\-]{1,64}$`)
