@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Passwords are hashed with argon2id (RFC 9106) and stored in the standard encoded form
@@ -17,7 +18,9 @@ import (
 //	$argon2id$v=19$m=65536,t=3,p=2$<salt>$<hash>
 //
 // (base64 without padding), so that the parameters travel with the hash and can be raised
-// later without invalidating existing accounts.
+// later without invalidating existing accounts. The password is hashed in Unicode NFC:
+// Vietnamese keyboards send "ả" either as one code point or as "a" plus a combining hook, and
+// both must open the account.
 const (
 	argonMemoryKiB = 64 * 1024
 	argonTime      = 3
@@ -42,7 +45,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(norm.NFC.String(password)), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -87,7 +90,7 @@ func VerifyPassword(encoded, password string) (bool, error) {
 	if len(password) > maxPasswordLen {
 		return false, nil
 	}
-	got := argon2.IDKey([]byte(password), salt, t, mem, p, uint32(len(want)))
+	got := argon2.IDKey([]byte(norm.NFC.String(password)), salt, t, mem, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

@@ -89,6 +89,11 @@ func newServer(opts Options) (*Server, *gin.Engine) {
 	s.sessions = newSessionCache(store.Sessions{DB: opts.DB}, s.users, opts.Now)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// Client addresses (login throttling, the audit log) come from the connection, never from
+	// X-Forwarded-For, which any client can write.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		panic(err)
+	}
 	r.Use(gin.Recovery(), opts.Metrics.observe, securityHeaders, func(c *gin.Context) { c.Set(ctxServer, s) })
 	s.routes(r)
 	return s, r

@@ -201,7 +201,7 @@ func (s Sessions) RevokeUser(ctx context.Context, username string) error {
 		return err
 	}
 	var out []models.Session
-	if err := s.DB.Query(ctx, &out, q, Params{"username": username, "now": time.Now()}); err != nil {
+	if err := s.DB.Query(ctx, &out, q, Params{"username": username, "now": time.Now().Truncate(time.Second)}); err != nil {
 		return fmt.Errorf("store: sessions of %s: %w", username, err)
 	}
 	if len(out) == 0 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govpulse/govpulse/dashboard"
 	"github.com/govpulse/govpulse/store"
 )
 
@@ -48,6 +49,18 @@ type Config struct {
 	SimStart              string
 	SimOut                string
 	DemoScale             float64
+	SessionTTL            time.Duration
+	CookieSecure          string
+	Role                  string
+	DisplayName           string
+	ScopeUnit             string
+	ScopeWard             string
+	PasswordStdin         bool
+	Period                string
+	Level                 string
+	Format                string
+	Output                string
+	Lang                  string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
 }
@@ -150,7 +163,7 @@ func number(f func(*Config) *float64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "user", "rank"}
 	simulateOnly   = []string{"simulate"}
 	serveOnly      = []string{"serve"}
 )
@@ -229,6 +242,33 @@ var options = []option{
 		value: str(func(c *Config) *string { return &c.SimStart })},
 	{flag: "out", env: "GOVPULSE_SIM_OUT", usage: "directory for dossiers.ndjson, petitions.ndjson, posts.ndjson and manifest.json (empty: store the simulation in the engine)", commands: simulateOnly,
 		value: str(func(c *Config) *string { return &c.SimOut })},
+	{flag: "session-ttl", env: "GOVPULSE_SESSION_TTL", commands: serveOnly,
+		usage: "how long a dashboard login lasts",
+		value: duration(func(c *Config) *time.Duration { return &c.SessionTTL })},
+	{flag: "cookie-secure", env: "GOVPULSE_COOKIE_SECURE", commands: serveOnly,
+		usage: "Secure flag of the session cookie: auto (set except on plain HTTP to a loopback address), true, or false (plain HTTP on a trusted network)",
+		value: str(func(c *Config) *string { return &c.CookieSecure })},
+	{flag: "role", env: "GOVPULSE_ROLE", usage: "role of a new account: admin, leader, analyst or planner", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.Role })},
+	{flag: "display-name", env: "GOVPULSE_DISPLAY_NAME", usage: "full name of a new account", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.DisplayName })},
+	{flag: "scope-unit", env: "GOVPULSE_SCOPE_UNIT", usage: "limit a new account to one unit (code); empty: the whole city", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.ScopeUnit })},
+	{flag: "scope-ward", env: "GOVPULSE_SCOPE_WARD", usage: "limit a new account to one ward (code); empty: the whole city", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.ScopeWard })},
+	{flag: "password-stdin", env: "GOVPULSE_PASSWORD_STDIN", commands: []string{"user"},
+		usage: "read the new account's password from the first line of stdin (default: generate one and print it once)",
+		value: boolean(func(c *Config) *bool { return &c.PasswordStdin })},
+	{flag: "period", env: "GOVPULSE_PERIOD", usage: "period to rank: 2025-Q3, 2025-10, 2025, 2025-W40 or 2025-10-01..2025-10-31", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Period })},
+	{flag: "level", env: "GOVPULSE_LEVEL", usage: "unit (city departments) or ward", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Level })},
+	{flag: "format", env: "GOVPULSE_FORMAT", usage: "csv or xlsx (default: from the -o file's extension)", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Format })},
+	{flag: "o", env: "GOVPULSE_OUTPUT", usage: "file to write", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Output })},
+	{flag: "lang", env: "GOVPULSE_LANG", usage: "language of headers and notes: vi or en", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Lang })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
 }
@@ -248,6 +288,10 @@ func defaults() Config {
 		Limit:                 50,
 		SpoolMaxBytes:         1 << 30,
 		DemoScale:             1,
+		SessionTTL:            12 * time.Hour,
+		CookieSecure:          "auto",
+		Level:                 "unit",
+		Lang:                  "vi",
 		SimDays:               365,
 		SimScale:              1,
 		SimSeed:               1,
@@ -365,6 +409,17 @@ func (c Config) Validate(command string) error {
 	}
 	if c.ReadOnlyMaxSeconds <= 0 || c.ReadOnlyMaxResultRows <= 0 {
 		return errors.New("GOVPULSE_READONLY_MAX_SECONDS / GOVPULSE_READONLY_MAX_ROWS: must be positive")
+	}
+	if c.SessionTTL < time.Minute {
+		return errors.New("GOVPULSE_SESSION_TTL / --session-ttl: at least 1m")
+	}
+	if _, err := dashboard.ParseCookieSecure(c.CookieSecure); err != nil {
+		return fmt.Errorf("GOVPULSE_COOKIE_SECURE / --cookie-secure: %w", err)
+	}
+	if command == "rank" {
+		if err := c.validateRank(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -49,7 +49,10 @@ func init() {
 		"token": {summary: "Manage ingest tokens: add --stream S --name N, list, revoke ID.", run: runToken,
 			args: "add|list|revoke [ID]"},
 		"dead-letters": {summary: "Show the most recent rejected ingest lines and why.", run: runDeadLetters},
-		"sentiment":    {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
+		"user": {summary: "Manage dashboard accounts: add NAME --role R, list, disable NAME, passwd NAME.", run: runUser,
+			args: "add|list|disable|passwd [NAME]"},
+		"rank":      {summary: "Write the 766 ranking of units or wards for a period to CSV or XLSX: --period P --level L -o FILE.", run: runRank},
+		"sentiment": {summary: "Read texts on stdin, one per line; write one JSON line each: {\"label\",\"score\"}.", run: runSentiment},
 	}
 }
 
