@@ -230,7 +230,7 @@ func (s *Server) exportRankings(f Format) gin.HandlerFunc {
 			c.JSON(http.StatusForbidden, gin.H{"error": "not_permitted", "message": strings.TrimPrefix(err.Error(), errNotPermitted.Error()+": ")})
 			return
 		}
-		rk, err := analytics.Rankings(c.Request.Context(), s.opts.DB, s.index, level, p)
+		rk, err := s.rankings(c.Request.Context(), s.opts.DB, s.index, level, p)
 		if err != nil {
 			if errors.Is(err, models.ErrInvalid) {
 				c.JSON(http.StatusBadRequest, gin.H{"error": "invalid", "message": err.Error()})

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/govpulse/govpulse/analytics"
+	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/store"
 )
 
@@ -53,6 +54,8 @@ type Server struct {
 	sessions *sessionCache
 	audit    store.Audit
 	limiter  *loginLimiter
+	// rankings computes a 766 ranking (analytics.Rankings; tests substitute a fixed one).
+	rankings func(ctx context.Context, q analytics.Querier, cfg *analytics.IndexConfig, level analytics.Level, p models.Period) (analytics.Ranking, error)
 }
 
 // New returns the HTTP handler with every route of govpulse.
@@ -79,12 +82,13 @@ func newServer(opts Options) (*Server, *gin.Engine) {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:    opts,
-		log:     opts.Logger,
-		index:   opts.Index,
-		users:   store.Users{DB: opts.DB},
-		audit:   store.Audit{DB: opts.DB},
-		limiter: newLoginLimiter(opts.Now),
+		opts:     opts,
+		log:      opts.Logger,
+		index:    opts.Index,
+		users:    store.Users{DB: opts.DB},
+		audit:    store.Audit{DB: opts.DB},
+		limiter:  newLoginLimiter(opts.Now),
+		rankings: analytics.Rankings,
 	}
 	s.sessions = newSessionCache(store.Sessions{DB: opts.DB}, s.users, opts.Now)
 	gin.SetMode(gin.ReleaseMode)
