@@ -163,10 +163,10 @@ func TestRankingXLSX(t *testing.T) {
 				"vi:Xếp loại": {"Tốt", "Trung bình"}, "en:Band": {"Good", "Average"},
 				"vi:Hạng kỳ trước": {"2", "N/A"}, "en:Previous rank": {"2", "N/A"},
 				"vi:Đồng bộ hồ sơ lên Cổng Dịch vụ công: tỷ lệ": {"90.00%", "50.00%"},
-				"en:Dossiers synced to the portal: ratio":      {"90.00%", "50.00%"},
-				"vi:Đồng bộ hồ sơ lên Cổng Dịch vụ công: điểm": {"5.40", "3.00"},
-				"vi:Thiếu chỉ số":                              {"Có", "Có"}, "en:Partial": {"Yes", "Yes"},
-				"vi:Giải thích": {"Tăng 1 bậc nhờ tiến độ giải quyết.", "Lần đầu được xếp hạng."},
+				"en:Dossiers synced to the portal: ratio":       {"90.00%", "50.00%"},
+				"vi:Đồng bộ hồ sơ lên Cổng Dịch vụ công: điểm":  {"5.40", "3.00"},
+				"vi:Thiếu chỉ số":                               {"Có", "Có"}, "en:Partial": {"Yes", "Yes"},
+				"vi:Giải thích":     {"Tăng 1 bậc nhờ tiến độ giải quyết.", "Lần đầu được xếp hạng."},
 				"en:Why it changed": {"Up 1 place on processing progress.", "Ranked for the first time."},
 			}
 			for key, vals := range want {
