@@ -31,13 +31,17 @@ var vendorFiles = map[string]string{
 }
 
 var webModules struct {
-	once sync.Once
-	dir  string
+	mu  sync.Mutex
+	dir string
 }
 
 // webModulesDir is the web/node_modules directory holding ECharts, or "" when none is found.
+// A found directory is remembered; a missing one is looked for again on the next request, so
+// running scripts/deps.sh web while govpulse runs is enough.
 func webModulesDir() string {
-	webModules.once.Do(func() {
+	webModules.mu.Lock()
+	defer webModules.mu.Unlock()
+	if webModules.dir == "" {
 		var starts []string
 		if wd, err := os.Getwd(); err == nil {
 			starts = append(starts, wd)
@@ -48,13 +52,12 @@ func webModulesDir() string {
 		for _, s := range starts {
 			for dir, i := s, 0; i < 5; dir, i = filepath.Dir(dir), i+1 {
 				cand := filepath.Join(dir, "web", "node_modules")
-				if _, err := os.Stat(filepath.Join(cand, "echarts", "package.json")); err == nil {
+				if _, err := os.Stat(filepath.Join(cand, "echarts", "package.json")); err == nil && webModules.dir == "" {
 					webModules.dir = cand
-					return
 				}
 			}
 		}
-	})
+	}
 	return webModules.dir
 }
 

@@ -159,7 +159,8 @@ func wardMapChart(tr Translator, province, metric string, values []wardValue, lo
 		lo, hi = math.Min(lo, *v.Value), math.Max(hi, *v.Value)
 		data = append(data, opts.MapData{Name: v.Code, Value: round2(*v.Value)})
 	}
-	if len(data) == 0 {
+	empty := len(data) == 0
+	if empty {
 		lo, hi = 0, 1
 	}
 	if hi <= lo {
@@ -173,9 +174,10 @@ func wardMapChart(tr Translator, province, metric string, values []wardValue, lo
 		charts.WithTitleOpts(opts.Title{Title: tr.T("map.metric." + metric), Left: "left", TitleStyle: &opts.TextStyle{FontSize: 14}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Type: "continuous", Calculable: opts.Bool(true), Min: float32(math.Floor(lo)), Max: float32(math.Ceil(hi)),
-			Left: "left", Bottom: "8", InRange: &opts.VisualMapInRange{Color: colours},
+			Left: "left", Bottom: "8", InRange: &opts.VisualMapInRange{Color: colours}, Show: opts.Bool(!empty),
 		}),
 	)
 	m.AddSeries(tr.T("map.metric."+metric), data)

@@ -280,6 +280,7 @@ type chartPanel struct {
 	Options string
 	Click   string // what a click does: "day", "unit", "ward", "filter-unit", "filter-ward"
 	Map     string // province of a ward map
+	Focus   string // the ward a ward map highlights
 }
 
 func (p *pages) seriesPanel(r *request, metric string) chartPanel {
@@ -380,6 +381,7 @@ func (p *pages) filterOptions(r *request) map[string][]option {
 // (any logged-in user; the user's scope is applied by p.scope).
 func (p *pages) register(g *gin.RouterGroup, authed func(roles ...string) gin.HandlerFunc) {
 	g.GET("/static/*file", staticHandler())
+	g.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 	any := authed()
 	g.GET("/", any, p.overview)
 	g.GET("/rankings", any, p.rankings)

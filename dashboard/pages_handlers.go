@@ -240,6 +240,7 @@ func (p *pages) place(c *gin.Context, kind string) {
 			d.Series = append(d.Series, p.seriesPanel(r, m))
 		}
 		d.Map = p.wardMap(r, "score")
+		d.Map.Focus = code
 		d.Hotspots = p.hotspotsPanel(r, func(h analytics.Hotspot) bool { return h.Ward == code })
 	}
 	level := analytics.Level(kind)

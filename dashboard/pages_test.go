@@ -122,10 +122,10 @@ func testPagesRender(t *testing.T) {
 
 func testNotPermitted(t *testing.T) {
 	deny := func(_ *gin.Context, s analytics.Scope) (analytics.Scope, error) {
-		if s.Ward != "" && s.Ward != "26734" {
-			return s, fmt.Errorf("%w: your account sees ward 26734 only", errNotPermitted)
+		if s.Ward != "" && s.Ward != "26743" {
+			return s, fmt.Errorf("%w: your account sees ward 26743 only", errNotPermitted)
 		}
-		s.Ward = "26734"
+		s.Ward = "26743"
 		return s, nil
 	}
 	r, _ := pagesOver(t, deny)
@@ -140,8 +140,8 @@ func testNotPermitted(t *testing.T) {
 	var got struct {
 		Scope analytics.Scope
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.Scope.Ward != "26734" {
-		t.Errorf("scope %+v (%v), want ward 26734 forced", got.Scope, err)
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.Scope.Ward != "26743" {
+		t.Errorf("scope %+v (%v), want ward 26743 forced", got.Scope, err)
 	}
 }
 

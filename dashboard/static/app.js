@@ -43,10 +43,30 @@
           var names = {};
           geo.features.forEach(function (f) { names[f.properties.code] = lang === 'en' ? (f.properties.nameEn || f.properties.name) : f.properties.name; });
           echarts.registerMap('wards-' + province, geo);
-          return names;
+          return { names: names, bounds: mainland(geo) };
         });
     }
     return geoCache[province];
+  }
+
+  // mainland is the box of the wards near the city's median, so far islands (Côn Đảo) do not
+  // shrink the map; they stay reachable by zooming and panning.
+  function mainland(geo) {
+    var centres = geo.features.map(function (f) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      f.geometry.coordinates.forEach(function (poly) { poly[0].forEach(function (p) {
+        x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]);
+      }); });
+      return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, x0: x0, y0: y0, x1: x1, y1: y1 };
+    });
+    var med = function (k) { var v = centres.map(function (c) { return c[k]; }).sort(function (a, b) { return a - b; }); return v[Math.floor(v.length / 2)]; };
+    var mx = med('cx'), my = med('cy');
+    var b = [Infinity, -Infinity, -Infinity, Infinity]; // west, north, east, south
+    centres.forEach(function (c) {
+      if (Math.abs(c.cx - mx) > 1 || Math.abs(c.cy - my) > 1) { return; }
+      b[0] = Math.min(b[0], c.x0); b[1] = Math.max(b[1], c.y1); b[2] = Math.max(b[2], c.x1); b[3] = Math.min(b[3], c.y0);
+    });
+    return [[b[0], b[1]], [b[2], b[3]]];
   }
 
   function onChartClick(node, params) {
@@ -63,11 +83,14 @@
     try { opt = JSON.parse(node.getAttribute('data-chart')); } catch (e) { return; }
     var province = node.getAttribute('data-map');
     var ready = province ? loadGeo(province) : Promise.resolve(null);
-    ready.then(function (names) {
-      if (names) {
+    ready.then(function (geo) {
+      if (geo) {
+        var names = geo.names;
         (opt.series || []).forEach(function (s) {
           if (s.type === 'map') {
             s.nameProperty = 'code';
+            s.boundingCoords = geo.bounds;
+            s.top = 30; s.bottom = 10;
             s.roam = true;
             s.label = { show: false };
             s.emphasis = { label: { show: false } };
@@ -80,8 +103,13 @@
           return (names[p.name] || p.name) + ': ' + v;
         };
       }
+      var focus = node.getAttribute('data-focus');
+      if (focus) {
+        (opt.series || []).forEach(function (s) { if (s.type === 'map') { s.selectedMode = 'single'; s.select = { itemStyle: { areaColor: '#1f6feb' } }; } });
+      }
       var chart = echarts.init(node, null, { renderer: 'canvas' });
       chart.setOption(opt);
+      if (focus) { chart.dispatchAction({ type: 'select', seriesIndex: 0, name: focus }); }
       chart.on('click', function (p) { onChartClick(node, p); });
       node.setAttribute('data-drawn', '1');
       charts.push(chart);
@@ -189,7 +217,7 @@
 
   function wireRefresh() {
     var root = document.querySelector('[data-refresh="kpis"]');
-    var alerts = document.getElementById('live-alerts');
+    var alerts = document.querySelector('#live-alerts[data-src]');
     if (!root && !alerts) { return; }
     setInterval(function () {
       if (document.hidden) { return; }
