@@ -181,7 +181,8 @@ func newCSRF(c *gin.Context) string {
 // csrfOK checks the double-submit token: the cookie must be present and repeated exactly in
 // the form field or the header. A cross-site page can make the browser send the cookie, but it
 // can neither read it nor guess it. When the browser names the request's origin, it must be
-// this host too.
+// this host too (as the client addressed it: Host, or X-Forwarded-Host behind a proxy that
+// rewrites Host; a cross-site form cannot set either).
 func csrfOK(c *gin.Context) bool {
 	ck, err := c.Cookie(csrfCookie)
 	if err != nil || len(ck) < 32 {
@@ -189,7 +190,7 @@ func csrfOK(c *gin.Context) bool {
 	}
 	if o := c.GetHeader("Origin"); o != "" && o != "null" {
 		u, err := url.Parse(o)
-		if err != nil || u.Host != c.Request.Host {
+		if err != nil || (u.Host != c.Request.Host && u.Host != c.GetHeader("X-Forwarded-Host")) {
 			return false
 		}
 	}

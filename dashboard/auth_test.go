@@ -469,3 +469,31 @@ func between(s, start, end string) string {
 	v, _, _ := strings.Cut(after, end)
 	return v
 }
+
+func TestCSRFOrigin(t *testing.T) {
+	e := newAuthEnv(t, Options{})
+	pw := e.addUser("lan", RoleLeader, "", "")
+	b := e.browser()
+	b.get("/login")
+	form := func() url.Values {
+		return url.Values{"username": {"lan"}, "password": {pw}, csrfField: {b.cookie(csrfCookie).Value}}
+	}
+	post := func(origin, fwdHost string) int {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/login", strings.NewReader(form().Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		if fwdHost != "" {
+			req.Header.Set("X-Forwarded-Host", fwdHost)
+		}
+		return b.do(req).StatusCode
+	}
+	if code := post("https://evil.example", ""); code != http.StatusForbidden {
+		t.Errorf("cross-site origin with a valid token: %d, want 403", code)
+	}
+	if code := post("https://govpulse.hcm.gov.vn", "govpulse.hcm.gov.vn"); code != http.StatusSeeOther {
+		t.Errorf("origin of the proxy's public host: %d, want 303", code)
+	}
+	if code := post(e.srv.URL, ""); code != http.StatusSeeOther {
+		t.Errorf("same origin: %d, want 303", code)
+	}
+}
