@@ -20,13 +20,16 @@ type chartOptions = map[string]any
 // palette is shared by every chart so a stream keeps its colour across pages.
 var palette = opts.Colors{"#1f6feb", "#d9480f", "#2b8a3e", "#ae3ec9", "#f08c00", "#0c8599"}
 
-func base(tr Translator, title string) []charts.GlobalOpts {
+// defaultGrid leaves room for the title and the axis names.
+var defaultGrid = opts.Grid{Left: "48", Right: "16", Top: "40", Bottom: "28", ContainLabel: opts.Bool(true)}
+
+func base(tr Translator, title string, grid opts.Grid) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithTitleOpts(opts.Title{Title: title, Left: "left", TitleStyle: &opts.TextStyle{FontSize: 14}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithColorsOpts(palette),
 		charts.WithAnimation(false),
-		charts.WithGridOpts(opts.Grid{Left: "48", Right: "16", Top: "40", Bottom: "28", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(grid),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true)}),
 	}
@@ -59,7 +62,7 @@ func axisName(tr Translator, unit string) string {
 // page to that bucket (cross-filter, done by static/app.js from the item's name, a date).
 func seriesChart(tr Translator, s analytics.Series) chartOptions {
 	line := charts.NewLine()
-	line.SetGlobalOptions(append(base(tr, tr.T("kpi."+s.Metric)),
+	line.SetGlobalOptions(append(base(tr, tr.T("kpi."+s.Metric), defaultGrid),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: axisName(tr, s.Unit)}),
 	)...)
@@ -73,13 +76,14 @@ func seriesChart(tr Translator, s analytics.Series) chartOptions {
 	line.SetXAxis(x).AddSeries(tr.T("kpi."+s.Metric), data,
 		charts.WithLineChartOpts(opts.LineChart{Smooth: opts.Bool(false), ShowSymbol: opts.Bool(len(data) <= 40), ConnectNulls: opts.Bool(false)}),
 		charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.08)}))
+	line.Validate() // fills the category axis
 	return line.JSON()
 }
 
 // forecastChart is the intake history with the forecast mean and its interval after it.
 func forecastChart(tr Translator, f analytics.Forecast) chartOptions {
 	line := charts.NewLine()
-	line.SetGlobalOptions(append(base(tr, tr.T("chart.forecast."+string(f.Stream))),
+	line.SetGlobalOptions(append(base(tr, tr.T("chart.forecast."+string(f.Stream)), defaultGrid),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: tr.T("unit." + string(f.Stream))}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "0"}),
@@ -111,6 +115,7 @@ func forecastChart(tr Translator, f analytics.Forecast) chartOptions {
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)})).
 		AddSeries(tr.T("chart.interval"), band, charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}), charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.2)}))
+	line.Validate() // fills the category axis
 	return line.JSON()
 }
 
@@ -120,10 +125,9 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 // bar's name is the unit or ward code, so a click drills into it.
 func rankingChart(tr Translator, title string, rows []analytics.RankingRow) chartOptions {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(append(base(tr, title),
+	bar.SetGlobalOptions(append(base(tr, title, opts.Grid{Left: "8", Right: "40", Top: "36", Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Max: 100, Name: tr.T("unit.points")}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "32", Top: "36", Bottom: "8", ContainLabel: opts.Bool(true)}),
 	)...)
 	names := make([]string, 0, len(rows))
 	data := make([]opts.BarData, 0, len(rows))
@@ -134,6 +138,7 @@ func rankingChart(tr Translator, title string, rows []analytics.RankingRow) char
 	bar.SetXAxis(names).AddSeries(tr.T("rank.total"), data,
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
 	bar.XYReversal()
+	bar.Validate() // fills the category axis
 	return bar.JSON()
 }
 
@@ -174,6 +179,7 @@ func wardMapChart(tr Translator, province, metric string, values []wardValue, lo
 		charts.WithTitleOpts(opts.Title{Title: tr.T("map.metric." + metric), Left: "left", TitleStyle: &opts.TextStyle{FontSize: 14}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAnimation(false),
+		charts.WithColorsOpts(palette),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Type: "continuous", Calculable: opts.Bool(true), Min: float32(math.Floor(lo)), Max: float32(math.Ceil(hi)),
@@ -181,5 +187,6 @@ func wardMapChart(tr Translator, province, metric string, values []wardValue, lo
 		}),
 	)
 	m.AddSeries(tr.T("map.metric."+metric), data)
+	m.Validate()
 	return m.JSON()
 }

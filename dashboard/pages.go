@@ -126,6 +126,7 @@ var templateFuncs = template.FuncMap{
 		return *v
 	},
 	"neg":  func(v int) int { return -v },
+	"inc":  func(v int) int { return v + 1 },
 	"json": toJSON,
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

@@ -55,7 +55,7 @@ func pagesOver(t *testing.T, scope func(*gin.Context, analytics.Scope) (analytic
 	return r, p
 }
 
-func get(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+func pgGet(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -101,7 +101,7 @@ func testPagesRender(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rec := get(t, r, c.path)
+			rec := pgGet(t, r, c.path)
 			body := rec.Body.String()
 			if rec.Code != c.code {
 				t.Fatalf("status %d, want %d: %.400s", rec.Code, c.code, body)
@@ -130,13 +130,13 @@ func testNotPermitted(t *testing.T) {
 	}
 	r, _ := pagesOver(t, deny)
 	for _, path := range []string{"/?ward=26740", "/wards/26740", "/api/v1/kpis?ward=26740", "/api/v1/alerts?ward=26740"} {
-		rec := get(t, r, path)
+		rec := pgGet(t, r, path)
 		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "not_permitted") {
 			t.Errorf("%s: %d %.300s, want 403 not permitted", path, rec.Code, rec.Body.String())
 		}
 	}
 	// The scope is applied: the KPIs of a ward-scoped user are the ward's.
-	rec := get(t, r, "/api/v1/kpis?stream=posts&from=2026-11-01&to=2026-11-18")
+	rec := pgGet(t, r, "/api/v1/kpis?stream=posts&from=2026-11-01&to=2026-11-18")
 	var got struct {
 		Scope analytics.Scope
 	}
@@ -148,7 +148,7 @@ func testNotPermitted(t *testing.T) {
 // TestKPIAPI checks the API's figures against the analytics call it wraps and its period rules.
 func testKPIAPI(t *testing.T) {
 	r, p := pagesOver(t, nil)
-	rec := get(t, r, "/api/v1/kpis?from=2026-11-01&to=2026-11-18&stream=dossiers")
+	rec := pgGet(t, r, "/api/v1/kpis?from=2026-11-01&to=2026-11-18&stream=dossiers")
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 	}
@@ -183,7 +183,7 @@ func testKPIAPI(t *testing.T) {
 		{"/api/v1/series/dossiers_received?grain=hour", "grain"},
 		{"/api/v1/rankings?level=city", "level"},
 	} {
-		rec := get(t, r, c.path)
+		rec := pgGet(t, r, c.path)
 		if rec.Code != 400 || !strings.Contains(rec.Body.String(), c.want) {
 			t.Errorf("%s: %d %s, want 400 about %s", c.path, rec.Code, rec.Body.String(), c.want)
 		}
@@ -194,7 +194,7 @@ func testKPIAPI(t *testing.T) {
 func testNotAvailable(t *testing.T) {
 	r, _ := pagesOver(t, nil)
 	for _, path := range []string{"/api/v1/series/dossiers_received", "/api/v1/alerts", "/api/v1/rankings"} {
-		rec := get(t, r, path)
+		rec := pgGet(t, r, path)
 		switch rec.Code {
 		case http.StatusOK:
 			// built by now (after the analytics branches merge): must be JSON
@@ -224,12 +224,12 @@ func testStaticAssets(t *testing.T) {
 		{"/static/vendor/nothing.js", 404, ""},
 		{"/static/../pages.go", 404, ""},
 	} {
-		rec := get(t, r, c.path)
+		rec := pgGet(t, r, c.path)
 		if rec.Code != c.code || !strings.Contains(rec.Body.String(), c.want) {
 			t.Errorf("%s: %d, want %d with %q", c.path, rec.Code, c.code, c.want)
 		}
 	}
-	rec := get(t, r, "/static/vendor/echarts.min.js")
+	rec := pgGet(t, r, "/static/vendor/echarts.min.js")
 	if webModulesDir() == "" {
 		if rec.Code != 503 || !strings.Contains(rec.Body.String(), "scripts/deps.sh web") {
 			t.Errorf("missing ECharts: %d %s", rec.Code, rec.Body.String())
