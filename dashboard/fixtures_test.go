@@ -31,8 +31,8 @@ func pgSeriesRate() analytics.Series {
 
 func pgForecast() analytics.Forecast {
 	return analytics.Forecast{Stream: models.StreamPetitions, Method: "seasonal_naive", AsOf: pgDay(3),
-		History: []analytics.Point{{Start: pgDay(2), Value: pgCount(40)}, {Start: pgDay(3), Value: pgCount(44)}},
-		Points:  []analytics.ForecastPoint{{Day: pgDay(4), Mean: 41.234, Low: 30.5, High: 52}, {Day: pgDay(5), Mean: 39, Low: 28, High: 50.125}},
+		History:      []analytics.Point{{Start: pgDay(2), Value: pgCount(40)}, {Start: pgDay(3), Value: pgCount(44)}},
+		Points:       []analytics.ForecastPoint{{Day: pgDay(4), Mean: 41.234, Low: 30.5, High: 52}, {Day: pgDay(5), Mean: 39, Low: 28, High: 50.125}},
 		BacktestMAPE: 0.12, BacktestDays: 28}
 }
 
