@@ -162,3 +162,17 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkPassword(b *testing.B) {
+	h, err := HashPassword("mật khẩu đủ dài")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("verify", func(b *testing.B) {
+		for b.Loop() {
+			if ok, _ := VerifyPassword(h, "mật khẩu đủ dài"); !ok {
+				b.Fatal("no match")
+			}
+		}
+	})
+}

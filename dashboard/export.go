@@ -80,9 +80,6 @@ type exportTable struct {
 	Yes, No   string
 }
 
-// autoFilterMaxRows is the largest table that gets filter buttons in XLSX.
-const autoFilterMaxRows = 10000
-
 // maxXLSXRows is a sheet's row limit, header included.
 const maxXLSXRows = 1048576
 
@@ -224,9 +221,15 @@ func writeXLSX(w io.Writer, t exportTable) error {
 			return err
 		}
 	}
+	// An Excel table needs distinct header texts; a repeated one gets " (2)", " (3)", ….
 	header := make([]any, len(t.Columns))
+	seen := map[string]int{}
 	for i, col := range t.Columns {
-		header[i] = excelize.Cell{StyleID: styles.header, Value: col.Header}
+		h := col.Header
+		if seen[h]++; seen[h] > 1 {
+			h = fmt.Sprintf("%s (%d)", h, seen[h])
+		}
+		header[i] = excelize.Cell{StyleID: styles.header, Value: h}
 	}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 45}); err != nil {
 		return err
@@ -247,19 +250,21 @@ func writeXLSX(w io.Writer, t exportTable) error {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	// Filter buttons on the header. Adding them re-reads the sheet into memory, so only tables
-	// of a size a person filters by hand get them.
-	if len(t.Rows) > 0 && len(t.Rows) <= autoFilterMaxRows {
+	// An Excel table over the data gives the header its filter and sort buttons; unlike an
+	// autofilter it is added while streaming (no re-read of the sheet). Its style is empty so
+	// the cells keep their own.
+	if len(t.Rows) > 0 {
 		last, err := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
 		if err != nil {
 			return err
 		}
-		if err := f.AutoFilter(t.Sheet, "A1:"+last, nil); err != nil {
-			return err
+		noStripes := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Data", ShowRowStripes: &noStripes}); err != nil {
+			return fmt.Errorf("dashboard: export table: %w", err)
 		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
 	}
 	if err := writeInfoSheet(f, styles, t); err != nil {
 		return err

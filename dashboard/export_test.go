@@ -323,3 +323,55 @@ func TestRankingExportRoutes(t *testing.T) {
 		t.Errorf("%d exports audited, want 3", n)
 	}
 }
+
+// wardRanking repeats the fixture's rows to n wards (the size of a city's ward ranking).
+func wardRanking(b testing.TB, n int) analytics.Ranking {
+	rk := fixtureRanking(b)
+	rows := make([]analytics.RankingRow, n)
+	for i := range rows {
+		rows[i] = rk.Rows[i%2]
+	}
+	rk.Rows = rows
+	return rk
+}
+
+func BenchmarkWriteRanking(b *testing.B) {
+	rk := wardRanking(b, 168)
+	for _, f := range []Format{FormatCSV, FormatXLSX} {
+		b.Run(string(f), func(b *testing.B) {
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := WriteRanking(&buf, f, RankingExport{Ranking: rk}); err != nil {
+					b.Fatal(err)
+				}
+				n = buf.Len()
+			}
+			b.ReportMetric(float64(n), "bytes/file")
+		})
+	}
+}
+
+func TestXLSXRepeatedHeaders(t *testing.T) {
+	var buf bytes.Buffer
+	err := writeXLSX(&buf, exportTable{Sheet: "Bảng", Columns: []exportColumn{{Header: "Số"}, {Header: "Số"}, {Header: "Tên"}},
+		Rows: [][]any{{1, 2.5, "Bến Thành"}, {nil, 0.0, "Đa Kao"}}, NA: "N/A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("Bảng")
+	want := [][]string{{"Số", "Số (2)", "Tên"}, {"1.00", "2.50", "Bến Thành"}, {"N/A", "0.00", "Đa Kao"}}
+	if len(rows) != 3 || !slices.Equal(rows[0], want[0]) || !slices.Equal(rows[1], want[1]) || !slices.Equal(rows[2], want[2]) {
+		t.Errorf("rows %q, want %q", rows, want)
+	}
+	tables, err := f.GetTables("Bảng")
+	if err != nil || len(tables) != 1 || tables[0].Range != "A1:C3" {
+		t.Errorf("tables %+v, %v; want one over A1:C3 (filter buttons)", tables, err)
+	}
+}
