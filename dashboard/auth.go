@@ -74,8 +74,21 @@ var errNotPermitted = errors.New("not permitted")
 // in the context (userOf).
 func (s *Server) authed(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		u, ok := s.currentUser(c)
-		if !ok {
+		u, err := s.sessionUser(c)
+		if err != nil && !errors.Is(err, errNoSession) {
+			// The engine cannot say who this is: not a reason to send them to the login page.
+			msg := "Hệ thống tạm thời không sẵn sàng, vui lòng thử lại sau / the system is not available right now; try again later"
+			if isAPI(c) {
+				c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": "not_available", "message": msg})
+				return
+			}
+			c.Header("Content-Type", "text/html; charset=utf-8")
+			c.Status(http.StatusServiceUnavailable)
+			_ = forbiddenPage.Execute(c.Writer, map[string]string{"Title": "503 · Tạm thời không sẵn sàng / Not available", "Message": msg})
+			c.Abort()
+			return
+		}
+		if err != nil {
 			if isAPI(c) {
 				c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "đăng nhập để tiếp tục / log in to continue"})
 				return
@@ -146,7 +159,7 @@ func (s *Server) deny(c *gin.Context, msg string) {
 	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusForbidden)
-	_ = forbiddenPage.Execute(c.Writer, map[string]string{"Message": msg})
+	_ = forbiddenPage.Execute(c.Writer, map[string]string{"Title": "403 · Không được phép / Not permitted", "Message": msg})
 	c.Abort()
 }
 

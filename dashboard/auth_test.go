@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -495,5 +496,36 @@ func TestCSRFOrigin(t *testing.T) {
 	}
 	if code := post(e.srv.URL, ""); code != http.StatusSeeOther {
 		t.Errorf("same origin: %d, want 303", code)
+	}
+}
+
+// brokenDB fails every query, like an engine that went away.
+type brokenDB struct{ fakeDB }
+
+func (brokenDB) Query(context.Context, any, string, store.Params) error {
+	return errors.New("connection refused")
+}
+
+func TestEngineDownIsNotALogout(t *testing.T) {
+	_, r := newServer(Options{DB: brokenDB{}})
+	for _, c := range []struct {
+		path   string
+		cookie bool
+		code   int
+	}{
+		{"/api/v1/alerts", true, http.StatusServiceUnavailable},
+		{"/rankings", true, http.StatusServiceUnavailable},
+		{"/api/v1/alerts", false, http.StatusUnauthorized},
+		{"/rankings", false, http.StatusSeeOther},
+	} {
+		req := httptest.NewRequest(http.MethodGet, c.path, nil)
+		if c.cookie {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "some-session"})
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		if w.Code != c.code || strings.Contains(w.Body.String(), "refused") {
+			t.Errorf("%s (cookie %v): %d %s; want %d without internals", c.path, c.cookie, w.Code, w.Body.String(), c.code)
+		}
 	}
 }

@@ -107,21 +107,25 @@ func (sc *sessionCache) forgetUser(username string) {
 // currentUser returns the user of the request's session cookie. ok is false without a live
 // session; an engine failure is logged and treated as no session.
 func (s *Server) currentUser(c *gin.Context) (*models.User, bool) {
+	u, err := s.sessionUser(c)
+	return u, err == nil
+}
+
+// sessionUser returns the user of the request's session cookie, errNoSession, or the engine's
+// error (logged).
+func (s *Server) sessionUser(c *gin.Context) (*models.User, error) {
 	if u := userOf(c); u != nil {
-		return u, true
+		return u, nil
 	}
 	ck, err := c.Cookie(sessionCookie)
 	if err != nil || ck == "" {
-		return nil, false
+		return nil, errNoSession
 	}
 	u, err := s.sessions.user(c.Request.Context(), ck)
-	if err != nil {
-		if !errors.Is(err, errNoSession) {
-			s.log.Warn("session lookup failed", "err", err)
-		}
-		return nil, false
+	if err != nil && !errors.Is(err, errNoSession) {
+		s.log.Warn("session lookup failed", "err", err)
 	}
-	return u, true
+	return u, err
 }
 
 // startSession creates a session for u, replacing (and revoking) any session the request
