@@ -44,7 +44,7 @@ const ctxUser = "govpulse.user"
 type CookieSecure string
 
 const (
-	CookieSecureAuto   CookieSecure = ""       // Secure except plain HTTP to a loopback address
+	CookieSecureAuto   CookieSecure = ""       // Secure except plain HTTP to a loopback address (no X-Forwarded-Proto: https)
 	CookieSecureAlways CookieSecure = "always" // always Secure (HTTPS, or a TLS-terminating proxy)
 	CookieSecureNever  CookieSecure = "never"  // never Secure (plain HTTP on a trusted network)
 )
@@ -245,7 +245,9 @@ func secureCookies(c *gin.Context, s *Server) bool {
 	case CookieSecureNever:
 		return false
 	}
-	if c.Request.TLS != nil {
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		// HTTPS, or a TLS-terminating proxy on this machine (a client forging the header only
+		// makes its own cookie stricter).
 		return true
 	}
 	host, _, err := net.SplitHostPort(c.Request.Host)

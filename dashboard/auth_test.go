@@ -329,8 +329,7 @@ func TestLoginThrottling(t *testing.T) {
 }
 
 func TestCookieSecureModes(t *testing.T) {
-	s, r := newServer(Options{DB: fakeDB{}})
-	_ = s
+	var r *gin.Engine
 	cases := []struct {
 		name   string
 		mode   CookieSecure
@@ -339,6 +338,7 @@ func TestCookieSecureModes(t *testing.T) {
 		want   bool
 	}{
 		{"auto, loopback http", CookieSecureAuto, "localhost:8080", "127.0.0.1:5000", false},
+		{"auto, loopback behind a TLS proxy", CookieSecureAuto, "127.0.0.1:8080", "127.0.0.1:5000", true},
 		{"auto, LAN host", CookieSecureAuto, "govpulse.hcm.gov.vn", "10.1.2.3:5000", true},
 		{"auto, loopback name from afar", CookieSecureAuto, "localhost:8080", "10.1.2.3:5000", true},
 		{"always", CookieSecureAlways, "localhost:8080", "127.0.0.1:5000", true},
@@ -349,6 +349,9 @@ func TestCookieSecureModes(t *testing.T) {
 			_, r = newServer(Options{DB: fakeDB{}, CookieSecure: c.mode})
 			req := httptest.NewRequest(http.MethodGet, "/login", nil)
 			req.Host, req.RemoteAddr = c.host, c.remote
+			if strings.Contains(c.name, "TLS proxy") {
+				req.Header.Set("X-Forwarded-Proto", "https")
+			}
 			w := httptest.NewRecorder()
 			r.ServeHTTP(w, req)
 			ck := cookieIn(w.Result(), csrfCookie)

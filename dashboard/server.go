@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -54,6 +55,8 @@ type Server struct {
 	sessions *sessionCache
 	audit    store.Audit
 	limiter  *loginLimiter
+	// plainHTTPWarning logs once that Secure cookies are being set over plain HTTP.
+	plainHTTPWarning sync.Once
 	// rankings computes a 766 ranking (analytics.Rankings; tests substitute a fixed one).
 	rankings func(ctx context.Context, q analytics.Querier, cfg *analytics.IndexConfig, level analytics.Level, p models.Period) (analytics.Ranking, error)
 }

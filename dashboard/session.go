@@ -140,8 +140,17 @@ func (s *Server) startSession(c *gin.Context, u models.User) error {
 	if _, err := s.sessions.sessions.Create(c.Request.Context(), store.HashToken(token), u.Username, expires); err != nil {
 		return err
 	}
+	secure := secureCookies(c, s)
+	if secure && c.Request.TLS == nil && c.GetHeader("X-Forwarded-Proto") != "https" {
+		// Browsers keep a Secure cookie received over plain HTTP only from localhost: elsewhere
+		// the login would seem to do nothing. Say why in the log.
+		s.plainHTTPWarning.Do(func() {
+			s.log.Warn("session cookie is Secure but the login came over plain HTTP; browsers other than on localhost drop it: serve over HTTPS (or behind a proxy sending X-Forwarded-Proto: https) or set GOVPULSE_COOKIE_SECURE=false on a trusted network",
+				"host", c.Request.Host)
+		})
+	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: expires,
-		MaxAge: int(s.opts.SessionTTL.Seconds()), HttpOnly: true, Secure: secureCookies(c, s), SameSite: http.SameSiteLaxMode})
+		MaxAge: int(s.opts.SessionTTL.Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 	newCSRF(c)
 	return nil
 }
