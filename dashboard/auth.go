@@ -172,11 +172,11 @@ func unsafeMethod(m string) bool {
 // csrfToken returns the request's CSRF token for a form or a fetch call (put it in a hidden
 // field csrf_token, or send it as X-CSRF-Token), setting the cookie when there is none yet.
 func csrfToken(c *gin.Context) string {
+	if v, ok := c.Get(csrfCookie); ok {
+		return v.(string) // minted during this request (login): newer than the request's cookie
+	}
 	if v, err := c.Cookie(csrfCookie); err == nil && len(v) >= 32 {
 		return v
-	}
-	if v, ok := c.Get(csrfCookie); ok {
-		return v.(string)
 	}
 	return newCSRF(c)
 }
