@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -207,9 +208,22 @@ type kpiGroup struct {
 	Cards  []kpiCard     `json:"cards"`
 }
 
+// overviewKPIs are the cards the overview shows of each stream (the stream pages show all).
+var overviewKPIs = map[string]bool{
+	analytics.KeyDossiersReceived: true, analytics.KeyDossierOnTimeRate: true, analytics.KeyDossiersEndedLate: true,
+	analytics.KeyDossierOnlineShare: true, "dossiers_open_overdue": true,
+	analytics.KeyPetitionsReceived: true, analytics.KeyPetitionOnTimeRate: true, "petitions_overdue": true, "petition_satisfaction_rate": true,
+	analytics.KeyPostsVolume: true, analytics.KeyPostNegativeShare: true, analytics.KeyPostNetSentiment: true,
+}
+
 // kpiGroups computes the KPIs of the requested streams; a stream that fails shows its status
 // rather than failing the page.
 func (p *pages) kpiGroups(r *request, streams ...models.Stream) []kpiGroup {
+	return p.kpiGroupsOf(r, nil, streams...)
+}
+
+// kpiGroupsOf is kpiGroups keeping only the KPIs in keep (nil: all).
+func (p *pages) kpiGroupsOf(r *request, keep map[string]bool, streams ...models.Stream) []kpiGroup {
 	out := make([]kpiGroup, 0, len(streams))
 	for _, st := range streams {
 		var kpis []analytics.KPI
@@ -227,6 +241,9 @@ func (p *pages) kpiGroups(r *request, streams ...models.Stream) []kpiGroup {
 		if err != nil {
 			p.log.Warn("kpis not available", "stream", st, "err", err)
 		} else {
+			if keep != nil {
+				kpis = slices.DeleteFunc(kpis, func(k analytics.KPI) bool { return !keep[k.Key] })
+			}
 			g.Cards = cardsOf(r.tr, kpis)
 			if allEmpty(kpis) {
 				g.Status = statusNoData
@@ -237,11 +254,12 @@ func (p *pages) kpiGroups(r *request, streams ...models.Stream) []kpiGroup {
 	return out
 }
 
-// allEmpty reports whether every KPI of the current period counts nothing.
+// allEmpty reports whether every KPI of the current period counts nothing (zero counts, N/A
+// rates, scores and quantities).
 func allEmpty(kpis []analytics.KPI) bool {
 	for _, k := range kpis {
-		v := k.Current
-		if (v.Count != nil && *v.Count > 0) || (v.Rate != nil && v.Rate.Den > 0) || (v.Score != nil && v.Score.N > 0) {
+		n := number(k.Current)
+		if n != nil && (k.Current.Count == nil || *n > 0) {
 			return false
 		}
 	}
@@ -404,9 +422,10 @@ func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, e
 		keep = r.f.Scope.Ward
 	}
 	if keep != "" {
+		wardOf := p.wardOfRow(r.ctx)
 		rows := rk.Rows[:0:0]
 		for _, row := range rk.Rows {
-			if row.Code == keep {
+			if row.Code == keep || (level == analytics.LevelWard && wardOf(row.Code) == keep) {
 				rows = append(rows, row)
 			}
 		}
@@ -414,4 +433,21 @@ func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, e
 	}
 	sort.SliceStable(rk.Rows, func(i, j int) bool { return rk.Rows[i].Score.Rank < rk.Rows[j].Score.Rank })
 	return rk, nil
+}
+
+// wardOfRow maps a ranking row's code to its ward code: ward-level rankings rank the ward
+// people's committees, whose unit codes name their ward in the units table; a code that is
+// already a ward code maps to itself; anything else maps to "".
+func (p *pages) wardOfRow(ctx context.Context) func(code string) string {
+	d := p.dimensions(ctx)
+	m := make(map[string]string, len(d.Units)+len(d.Wards))
+	for _, w := range d.Wards {
+		m[w.Code] = w.Code
+	}
+	for _, u := range d.Units {
+		if u.WardCode != "" {
+			m[u.Code] = u.WardCode
+		}
+	}
+	return func(code string) string { return m[code] }
 }

@@ -32,8 +32,13 @@ type change struct {
 	Was   string `json:"was"` // the other period's value
 }
 
-// number is a KPI value as a float: counts as they are, rates 0–1, scores -1–1; nil for N/A.
+// number is a KPI value as a float: counts as they are, rates 0–1, scores -1–1, quantities
+// (days) as they are; nil for N/A. When analytics.Value knows every kind it has (Number, added
+// with quantities), that answer is taken.
 func number(v analytics.Value) *float64 {
+	if n, ok := any(v).(interface{ Number() *float64 }); ok {
+		return n.Number()
+	}
 	switch {
 	case v.Count != nil:
 		f := float64(*v.Count)
@@ -57,6 +62,8 @@ func formatValue(tr Translator, unit string, v *float64) string {
 		return tr.Number(*v*100, 2) + "%"
 	case "score":
 		return tr.Number(*v, 2)
+	case "days":
+		return tr.Number(*v, 1) + " " + tr.T("unit.days")
 	}
 	return tr.Number(*v, 0)
 }
@@ -94,6 +101,8 @@ func compare(tr Translator, k analytics.KPI, cur, was *float64) change {
 		ch.Text = signed(tr, d*100, 2) + " " + tr.T("unit.pp")
 	case "score":
 		ch.Text = signed(tr, d, 2)
+	case "days":
+		ch.Text = signed(tr, d, 1) + " " + tr.T("unit.days")
 	default:
 		if *was == 0 {
 			ch.Text = signed(tr, d, 0)

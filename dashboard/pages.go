@@ -282,6 +282,7 @@ type chartPanel struct {
 	Click   string // what a click does: "day", "unit", "ward", "filter-unit", "filter-ward"
 	Map     string // province of a ward map
 	Focus   string // the ward a ward map highlights
+	Rows    int    // bars of a ranking chart, to size it
 }
 
 func (p *pages) seriesPanel(r *request, metric string) chartPanel {

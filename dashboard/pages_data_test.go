@@ -43,6 +43,7 @@ func TestTemplatesWithData(t *testing.T) {
 			v := base("rankings")
 			ver := p.index.VersionAt(per.LastDay())
 			v.Data = rankingsData{Ranking: panel{State: statusOK, Data: rk}, Groups: ver.Groups, Bands: ver.Bands,
+				Links: map[string]string{"H29.01": "/units/H29.01", "H29.02": "/units/H29.02", "H29.03": "/units/H29.03"},
 				Chart: chartPanel{State: statusOK, Options: toJSON(rankingChart(tr, "x", rk.Rows)), Click: "unit"}}
 			return v
 		}(), []string{`<tr data-code="H29.01"`, `href="/units/H29.01"`, "Sở Xây dựng", "ít số liệu", "▲ 1", "▼ 1", "Tăng 1 bậc nhờ tỷ lệ đúng hạn.", "Tốt", "Nhóm 1", `data-click="unit"`, "72,00"}},
@@ -51,10 +52,9 @@ func TestTemplatesWithData(t *testing.T) {
 			n := min(2, len(rk.Rows))
 			v.Data = overviewData{Trends: []chartPanel{series}, Alerts: alerts,
 				Top: panel{State: statusOK, Data: rk.Rows[:n]}, Bottom: panel{State: statusOK, Data: rk.Rows[len(rk.Rows)-n:]},
-				TopChart: chartPanel{State: statusOK, Options: toJSON(rankingChart(tr, "x", rk.Rows[:n])), Click: "unit"},
-				Map:      chartPanel{State: statusOK, Options: toJSON(wardMapChart(tr, "79", "score", nil, true)), Click: "ward", Map: "79"}}
+				Map: chartPanel{State: statusOK, Options: toJSON(wardMapChart(tr, "79", "score", nil, true)), Click: "ward", Map: "79"}}
 			return v
-		}(), []string{"Phản ánh ngập nước tăng mạnh ở phường Sài Gòn", `href="/petitions?ward=26740&amp;category=ngap_nuoc"`, "Khẩn cấp", `href="/units/H29.02"`, `data-click="day"`, `id="live-alerts" data-src="/api/v1/alerts"`}},
+		}(), []string{"Phản ánh ngập nước tăng mạnh ở phường Sài Gòn", `href="/petitions?ward=26740&amp;category=ngap_nuoc"`, "Khẩn cấp", `href="/units/H29.02"`, `href="/units/H29.01"`, `data-click="day"`, `id="live-alerts" data-src="/api/v1/alerts"`}},
 		{"stream", "stream", func() view {
 			v := base("petitions")
 			v.Data = streamData{Stream: models.StreamPetitions, Series: []chartPanel{series},

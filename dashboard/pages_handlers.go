@@ -3,6 +3,7 @@ package dashboard
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -21,15 +22,14 @@ func toJSON(v any) string {
 
 // overviewData is the Tổng quan page.
 type overviewData struct {
-	KPIs     []kpiGroup
-	Trends   []chartPanel
-	Alerts   panel
-	Top      panel // []analytics.RankingRow, best first
-	Bottom   panel // worst last
-	TopChart chartPanel
-	Map      chartPanel
-	MapNote  string
-	Options  map[string][]option
+	KPIs    []kpiGroup
+	Trends  []chartPanel
+	Alerts  panel
+	Top     panel // []analytics.RankingRow, best first
+	Bottom  panel // worst last
+	Map     chartPanel
+	MapNote string
+	Options map[string][]option
 }
 
 func (p *pages) overview(c *gin.Context) {
@@ -38,7 +38,7 @@ func (p *pages) overview(c *gin.Context) {
 		return
 	}
 	d := overviewData{
-		KPIs:    p.kpiGroups(r, models.Streams()...),
+		KPIs:    p.kpiGroupsOf(r, overviewKPIs, models.Streams()...),
 		Alerts:  p.alertsPanel(r, nil),
 		Options: p.filterOptions(r),
 	}
@@ -52,9 +52,6 @@ func (p *pages) overview(c *gin.Context) {
 		n := min(5, len(rk.Rows))
 		d.Top.Data = rk.Rows[:n]
 		d.Bottom.Data = rk.Rows[len(rk.Rows)-n:]
-		d.TopChart = chartPanel{State: statusOK, Options: toJSON(rankingChart(r.tr, r.tr.T("overview.top_units"), rk.Rows[:n])), Click: "unit"}
-	} else {
-		d.TopChart = chartPanel{State: d.Top.State}
 	}
 	d.Map = p.wardMap(r, r.f.Map)
 	v.Data, v.Options = d, d.Options
@@ -97,9 +94,12 @@ func (p *pages) wardValues(r *request, metric string) ([]wardValue, error) {
 		if err != nil {
 			return nil, err
 		}
+		wardOf := p.wardOfRow(r.ctx)
 		for _, row := range rk.Rows {
-			t := row.Score.Total
-			out = append(out, wardValue{Code: row.Code, Value: &t})
+			if w := wardOf(row.Code); w != "" {
+				t := row.Score.Total
+				out = append(out, wardValue{Code: w, Value: &t})
+			}
 		}
 	}
 	return out, nil
@@ -118,7 +118,8 @@ func (p *pages) apiWardMap(c *gin.Context) {
 
 // rankingsData is the Xếp hạng page.
 type rankingsData struct {
-	Ranking panel // analytics.Ranking
+	Ranking panel             // analytics.Ranking
+	Links   map[string]string // row code → the page it drills into
 	Groups  []analytics.IndexGroup
 	Chart   chartPanel
 	Bands   []analytics.Band
@@ -134,11 +135,27 @@ func (p *pages) rankings(c *gin.Context) {
 	ver := p.index.VersionAt(r.f.P.LastDay())
 	d.Groups, d.Bands = ver.Groups, ver.Bands
 	if d.Ranking.State == statusOK {
+		d.Links = map[string]string{}
+		bars := rk.Rows
 		click := "unit"
 		if r.f.Level == analytics.LevelWard {
+			// Ward committees drill into their ward's page; the bars carry ward codes.
+			wardOf := p.wardOfRow(r.ctx)
+			bars = slices.Clone(rk.Rows)
 			click = "ward"
+			for i, row := range bars {
+				if w := wardOf(row.Code); w != "" {
+					d.Links[row.Code] = "/wards/" + w
+					bars[i].Code = w
+				}
+			}
 		}
-		d.Chart = chartPanel{State: statusOK, Options: toJSON(rankingChart(r.tr, r.tr.T("rank.chart"), rk.Rows)), Click: click}
+		for _, row := range rk.Rows {
+			if d.Links[row.Code] == "" {
+				d.Links[row.Code] = "/units/" + row.Code
+			}
+		}
+		d.Chart = chartPanel{State: statusOK, Options: toJSON(rankingChart(r.tr, r.tr.T("rank.chart"), bars)), Click: click, Rows: len(bars)}
 	} else {
 		d.Chart = chartPanel{State: d.Ranking.State}
 	}
@@ -246,8 +263,9 @@ func (p *pages) place(c *gin.Context, kind string) {
 	level := analytics.Level(kind)
 	rk, err := p.ranking(r, level)
 	var row *analytics.RankingRow
+	wardOf := p.wardOfRow(r.ctx)
 	for i := range rk.Rows {
-		if rk.Rows[i].Code == code {
+		if rk.Rows[i].Code == code || (kind == "ward" && wardOf(rk.Rows[i].Code) == code) {
 			row = &rk.Rows[i]
 		}
 	}

@@ -92,6 +92,7 @@
             s.boundingCoords = geo.bounds;
             s.top = 30; s.bottom = 10;
             s.roam = true;
+            s.showLegendSymbol = false;
             s.label = { show: false };
             s.emphasis = { label: { show: false } };
             s.itemStyle = { areaColor: '#e9ecef', borderColor: '#fff', borderWidth: 0.6 };
@@ -107,6 +108,8 @@
       if (focus) {
         (opt.series || []).forEach(function (s) { if (s.type === 'map') { s.selectedMode = 'single'; s.select = { itemStyle: { areaColor: '#1f6feb' } }; } });
       }
+      var rows = parseInt(node.getAttribute('data-rows') || '0', 10);
+      if (rows > 8) { node.style.height = (rows * 22 + 70) + 'px'; }
       var chart = echarts.init(node, null, { renderer: 'canvas' });
       chart.setOption(opt);
       if (focus) { chart.dispatchAction({ type: 'select', seriesIndex: 0, name: focus }); }
