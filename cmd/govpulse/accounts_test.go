@@ -16,6 +16,11 @@ import (
 	"github.com/govpulse/govpulse/store"
 )
 
+// Tests of `govpulse user` and the first-start admin. They open the embedded engine on data
+// directories of their own, which one process can do only before a test boots the shared test
+// engine (storetest, from simulate_test.go on): go test runs files in name order, hence this
+// file's name.
+
 // runIn runs a command with stdin.
 func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
