@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -177,6 +178,33 @@ type view struct {
 	Options    map[string][]option
 	// CSRF is the logout form's token, when the auth layer uses one.
 	CSRF string
+	// PeriodChoices are the period picker's suggestions (value, label).
+	PeriodChoices []option
+}
+
+// periodChoices suggests this and the previous week, month, quarter and year around now.
+func periodChoices(tr Translator, now time.Time) []option {
+	var out []option
+	add := func(key, text string) {
+		if p, err := models.ParsePeriod(text); err == nil {
+			out = append(out, option{p.String(), tr.T(key) + " (" + p.String() + ")"})
+		}
+	}
+	t := now.In(models.Location)
+	y, w := t.ISOWeek()
+	add("period.this_week", fmt.Sprintf("%04d-W%02d", y, w))
+	add("period.this_month", t.Format("2006-01"))
+	add("period.last_month", t.AddDate(0, 0, -t.Day()).Format("2006-01"))
+	q := (int(t.Month())-1)/3 + 1
+	add("period.this_quarter", fmt.Sprintf("%04d-Q%d", t.Year(), q))
+	if q == 1 {
+		add("period.last_quarter", fmt.Sprintf("%04d-Q4", t.Year()-1))
+	} else {
+		add("period.last_quarter", fmt.Sprintf("%04d-Q%d", t.Year(), q-1))
+	}
+	add("period.this_year", t.Format("2006"))
+	add("period.last_year", fmt.Sprint(t.Year()-1))
+	return out
 }
 
 // pageFilters are the dimension filters each page offers (a dimension a page's data cannot be
@@ -245,7 +273,7 @@ func (p *pages) page(c *gin.Context, nav, title string) (*request, view, bool) {
 	name, admin := p.user(c)
 	v := view{Tr: r.tr, Lang: r.tr.Lang, Page: nav, Title: r.tr.T(title), User: name, Admin: admin,
 		Path: c.Request.URL.Path, Query: r.f.Query, Period: r.f.P, PeriodTxt: r.f.P.String(), Scope: r.f.Scope, AsOf: r.now,
-		Status: statusOK, FilterKeys: pageFilters[nav], CSRF: p.csrf(c)}
+		Status: statusOK, FilterKeys: pageFilters[nav], CSRF: p.csrf(c), PeriodChoices: periodChoices(r.tr, r.now)}
 	if err != nil {
 		v.Status = classify(err)
 		v.Message = r.tr.T("state." + string(v.Status))

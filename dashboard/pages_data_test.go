@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/models"
@@ -213,3 +214,19 @@ func TestCards(t *testing.T) {
 }
 
 func osOpen(name string) (fs.File, error) { return os.Open(name) }
+
+// TestPeriodChoices: the picker's suggestions roll over the year boundary.
+func TestPeriodChoices(t *testing.T) {
+	got := periodChoices(Translator{Lang: "en"}, time.Date(2026, time.January, 15, 8, 0, 0, 0, models.Location))
+	var codes []string
+	for _, o := range got {
+		codes = append(codes, o.Code)
+	}
+	want := "2026-W03 2026-01 2025-12 2026-Q1 2025-Q4 2026 2025"
+	if strings.Join(codes, " ") != want {
+		t.Errorf("choices %v, want %s", codes, want)
+	}
+	if got[2].Name != "Last month (2025-12)" {
+		t.Errorf("label %q", got[2].Name)
+	}
+}
