@@ -64,7 +64,8 @@ func (s *Server) renderLogin(c *gin.Context, code int, v loginView) {
 // does not reveal which usernames exist.
 func (s *Server) login(c *gin.Context) {
 	tr := Translator{Lang: langOf(c)}
-	username := strings.ToLower(strings.TrimSpace(c.PostForm("username")))
+	// Cut to the longest valid username: the name goes into the limiter and the audit log.
+	username := cut(strings.ToLower(strings.TrimSpace(c.PostForm("username"))), 64)
 	password := c.PostForm("password")
 	next := safeNext(c.PostForm("next"))
 	view := loginView{Next: next, Username: username}
