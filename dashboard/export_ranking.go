@@ -12,6 +12,7 @@ import (
 
 	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/store"
 )
 
 // RankingExport is what a ranking file says about itself on its info sheet.
@@ -225,7 +226,18 @@ func (s *Server) exportRankings(f Format) gin.HandlerFunc {
 			c.JSON(http.StatusBadRequest, gin.H{"error": "invalid", "message": err.Error()})
 			return
 		}
-		keep, filters, err := rankingScope(u, level, tr)
+		var wardOf func(code string) string
+		if u.ScopeUnit != "" || u.ScopeWard != "" {
+			d, err := store.LoadDimensions(c.Request.Context(), s.opts.DB)
+			if err != nil {
+				s.log.Warn("ranking export: dimensions not available", "err", err)
+				c.JSON(http.StatusServiceUnavailable, gin.H{"error": "not_available",
+					"message": "bảng xếp hạng tạm thời không có / the ranking is not available right now"})
+				return
+			}
+			wardOf = wardOfUnit(d)
+		}
+		keep, filters, err := rankingScope(u, level, tr, wardOf)
 		if err != nil {
 			c.JSON(http.StatusForbidden, gin.H{"error": "not_permitted", "message": strings.TrimPrefix(err.Error(), errNotPermitted.Error()+": ")})
 			return
@@ -241,10 +253,10 @@ func (s *Server) exportRankings(f Format) gin.HandlerFunc {
 				"message": "bảng xếp hạng tạm thời không có / the ranking is not available right now"})
 			return
 		}
-		if keep != "" {
+		if keep != nil {
 			var rows []analytics.RankingRow
 			for _, r := range rk.Rows {
-				if r.Code == keep {
+				if keep(r.Code) {
 					rows = append(rows, r)
 				}
 			}
@@ -294,17 +306,36 @@ func ParseLevel(s string) (analytics.Level, error) {
 	return "", &models.FieldError{Field: "level", Message: fmt.Sprintf("%q: want unit or ward", s)}
 }
 
-// rankingScope decides which rows a user may export: "" for all, else the one code; and the
-// info-sheet line saying so. A unit-scoped user may not export the ward ranking and a
-// ward-scoped one not the unit ranking.
-func rankingScope(u *models.User, level analytics.Level, tr Translator) (string, [][2]string, error) {
+// rankingScope decides which rows a scoped user may export (keep is nil for a city-wide user)
+// and the info-sheet line saying so. Ward rankings rank the wards' people's committees, whose
+// unit codes wardOf maps to their ward. A unit-scoped user exports their unit's row of the unit
+// ranking, or of the ward ranking when the unit is a ward committee; a ward-scoped user their
+// ward's row of the ward ranking. Any other combination is not permitted.
+func rankingScope(u *models.User, level analytics.Level, tr Translator, wardOf func(string) string) (func(code string) bool, [][2]string, error) {
+	label := tr.Pick("Phạm vi tài khoản", "Account scope")
 	switch {
 	case u.ScopeUnit == "" && u.ScopeWard == "":
-		return "", nil, nil
+		return nil, nil, nil
 	case level == analytics.LevelUnit && u.ScopeUnit != "":
-		return u.ScopeUnit, [][2]string{{tr.Pick("Phạm vi tài khoản", "Account scope"), tr.Pick("đơn vị ", "unit ") + u.ScopeUnit}}, nil
+		return func(code string) bool { return code == u.ScopeUnit },
+			[][2]string{{label, tr.Pick("đơn vị ", "unit ") + u.ScopeUnit}}, nil
 	case level == analytics.LevelWard && u.ScopeWard != "":
-		return u.ScopeWard, [][2]string{{tr.Pick("Phạm vi tài khoản", "Account scope"), tr.Pick("phường/xã ", "ward ") + u.ScopeWard}}, nil
+		return func(code string) bool { return code == u.ScopeWard || wardOf(code) == u.ScopeWard },
+			[][2]string{{label, tr.Pick("phường/xã ", "ward ") + u.ScopeWard}}, nil
+	case level == analytics.LevelWard && u.ScopeUnit != "" && wardOf(u.ScopeUnit) != "":
+		return func(code string) bool { return code == u.ScopeUnit },
+			[][2]string{{label, tr.Pick("đơn vị ", "unit ") + u.ScopeUnit}}, nil
 	}
-	return "", nil, fmt.Errorf("%w: tài khoản có phạm vi giới hạn không xuất được bảng xếp hạng cấp này / a scoped account cannot export this level's ranking", errNotPermitted)
+	return nil, nil, fmt.Errorf("%w: tài khoản có phạm vi giới hạn không xuất được bảng xếp hạng cấp này / a scoped account cannot export this level's ranking", errNotPermitted)
+}
+
+// wardOfUnit maps a ward committee's unit code to its ward code ("" for other codes).
+func wardOfUnit(d store.Dimensions) func(code string) string {
+	m := make(map[string]string, len(d.Units))
+	for _, u := range d.Units {
+		if u.WardCode != "" {
+			m[u.Code] = u.WardCode
+		}
+	}
+	return func(code string) string { return m[code] }
 }

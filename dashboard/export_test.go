@@ -16,6 +16,7 @@ import (
 
 	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/store"
 )
 
 // fixtureRanking is a hand-built unit ranking for 2025-Q3 under the default index:
@@ -246,6 +247,20 @@ func TestExportNeverCuts(t *testing.T) {
 func TestRankingExportRoutes(t *testing.T) {
 	e := newAuthEnv(t, Options{})
 	fixture := fixtureRanking(t)
+	dims, err := store.LoadDimensions(context.Background(), e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var committee models.Unit // a ward people's committee of the seeded units
+	for _, u := range dims.Units {
+		if u.WardCode != "" {
+			committee = u
+			break
+		}
+	}
+	if committee.Code == "" {
+		t.Fatal("the migrated units hold no ward committee")
+	}
 	var asked []string
 	e.s.rankings = func(_ context.Context, _ analytics.Querier, _ *analytics.IndexConfig, level analytics.Level, p models.Period) (analytics.Ranking, error) {
 		asked = append(asked, string(level)+" "+p.String())
@@ -254,6 +269,11 @@ func TestRankingExportRoutes(t *testing.T) {
 		}
 		rk := fixture
 		rk.Level, rk.Period = level, p
+		if level == analytics.LevelWard {
+			// Ward rankings rank ward committees, by unit code.
+			rk.Rows = slices.Clone(rk.Rows)
+			rk.Rows[0].Code = committee.Code
+		}
 		return rk, nil
 	}
 	planner := e.loggedIn("hoa", e.addUser("hoa", RolePlanner, "", ""))
@@ -290,6 +310,17 @@ func TestRankingExportRoutes(t *testing.T) {
 		t.Errorf("scoped ward export: %d %s", r.StatusCode, r.body)
 	}
 
+	// A ward-scoped leader gets their ward committee's row of the ward ranking, and no unit ranking.
+	wardUser := e.loggedIn("mai", e.addUser("mai", RoleLeader, "", committee.WardCode))
+	r = wardUser.get("/api/v1/rankings/export.csv?period=2025-Q3&level=ward")
+	recs, _ = csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\ufeff"))).ReadAll()
+	if r.StatusCode != http.StatusOK || len(recs) != 2 || recs[1][1] != committee.Code {
+		t.Errorf("ward-scoped export: %d %v; want the row of %s", r.StatusCode, recs, committee.Code)
+	}
+	if r := wardUser.get("/api/v1/rankings/export.csv?period=2025-Q3&level=unit"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("ward-scoped unit export: %d", r.StatusCode)
+	}
+
 	for _, c := range []struct {
 		path string
 		code int
@@ -310,7 +341,7 @@ func TestRankingExportRoutes(t *testing.T) {
 	if r := e.browser().get("/api/v1/rankings/export.csv?period=2025-Q3"); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("anonymous export: %d", r.StatusCode)
 	}
-	if !slices.Equal(asked, []string{"unit 2025-Q3", "ward 2025-10-01..2025-10-31", "unit 2025-Q3", "unit 2025-Q2"}) {
+	if !slices.Equal(asked, []string{"unit 2025-Q3", "ward 2025-10-01..2025-10-31", "unit 2025-Q3", "ward 2025-Q3", "unit 2025-Q2"}) {
 		t.Errorf("rankings asked for %v", asked)
 	}
 	n := 0
@@ -319,8 +350,8 @@ func TestRankingExportRoutes(t *testing.T) {
 			n++
 		}
 	}
-	if n != 3 {
-		t.Errorf("%d exports audited, want 3", n)
+	if n != 4 {
+		t.Errorf("%d exports audited, want 4", n)
 	}
 }
 
