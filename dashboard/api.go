@@ -226,23 +226,13 @@ func (p *pages) kpiGroups(r *request, streams ...models.Stream) []kpiGroup {
 func (p *pages) kpiGroupsOf(r *request, keep map[string]bool, streams ...models.Stream) []kpiGroup {
 	out := make([]kpiGroup, 0, len(streams))
 	for _, st := range streams {
-		var kpis []analytics.KPI
-		var err error
-		s := only(r.f.Scope, st)
-		switch st {
-		case models.StreamDossiers:
-			kpis, err = analytics.DossierKPIs(r.ctx, p.db, r.f.P, s)
-		case models.StreamPetitions:
-			kpis, err = analytics.PetitionKPIs(r.ctx, p.db, r.f.P, s)
-		case models.StreamPosts:
-			kpis, err = analytics.PostKPIs(r.ctx, p.db, r.f.P, s)
-		}
+		kpis, err := p.kpisOf(r.ctx, st, r.f.P, only(r.f.Scope, st))
 		g := kpiGroup{Stream: st, Status: classify(err)}
 		if err != nil {
 			p.log.Warn("kpis not available", "stream", st, "err", err)
 		} else {
 			if keep != nil {
-				kpis = slices.DeleteFunc(kpis, func(k analytics.KPI) bool { return !keep[k.Key] })
+				kpis = slices.DeleteFunc(slices.Clone(kpis), func(k analytics.KPI) bool { return !keep[k.Key] }) // the memo's slice stays whole
 			}
 			g.Cards = cardsOf(r.tr, kpis)
 			if allEmpty(kpis) {
@@ -332,7 +322,7 @@ func (p *pages) apiSeries(c *gin.Context) {
 			return
 		}
 	}
-	s, err := analytics.SeriesOf(r.ctx, p.db, metric, r.f.P, g, only(r.f.Scope, seriesSource(metric)))
+	s, err := p.seriesOf(r.ctx, metric, r.f.P, g, only(r.f.Scope, seriesSource(metric)))
 	if err != nil {
 		p.apiError(c, err)
 		return
@@ -359,14 +349,14 @@ func (p *pages) apiAlerts(c *gin.Context) {
 	if r.f.Query.Get("period") != "" || r.f.Query.Get("from") != "" {
 		per = r.f.P
 	}
-	alerts, err := analytics.DetectAlerts(r.ctx, p.db, per, r.f.Scope)
+	alerts, err := p.alertsOf(r.ctx, per, r.f.Scope)
 	if err != nil {
 		p.apiError(c, err)
 		return
 	}
 	out := gin.H{"period": per, "as_of": r.now, "alerts": alertViews(r.tr, alerts)}
 	if c.Query("hotspots") == "1" {
-		hs, err := analytics.Hotspots(r.ctx, p.db, per, r.f.Scope)
+		hs, err := p.hotspotsOf(r.ctx, per, r.f.Scope)
 		if err != nil {
 			p.apiError(c, err)
 			return
@@ -411,10 +401,11 @@ func (p *pages) apiRankings(c *gin.Context) {
 // ranking computes the ranking of level for the request's period, limited to the rows the
 // user's scope allows (a ward-scoped user sees their ward's row).
 func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, error) {
-	rk, err := analytics.Rankings(r.ctx, p.db, p.index, level, r.f.P)
+	rk, err := p.rankingsOf(r.ctx, level, r.f.P)
 	if err != nil {
 		return rk, err
 	}
+	rk.Rows = slices.Clone(rk.Rows) // the memo's copy stays as computed
 	keep := ""
 	if level == analytics.LevelUnit {
 		keep = r.f.Scope.Unit

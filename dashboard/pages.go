@@ -44,6 +44,7 @@ type pages struct {
 	province string
 
 	tmpl map[string]*template.Template
+	memo memo // analytics results shared between requests for a few seconds
 
 	dimsMu sync.Mutex
 	dims   store.Dimensions
@@ -314,7 +315,7 @@ type chartPanel struct {
 }
 
 func (p *pages) seriesPanel(r *request, metric string) chartPanel {
-	s, err := analytics.SeriesOf(r.ctx, p.db, metric, r.f.P, grainFor(r.f.P), only(r.f.Scope, seriesSource(metric)))
+	s, err := p.seriesOf(r.ctx, metric, r.f.P, grainFor(r.f.P), only(r.f.Scope, seriesSource(metric)))
 	if err != nil {
 		p.log.Warn("series not available", "metric", metric, "err", err)
 		return chartPanel{State: classify(err)}
@@ -326,7 +327,7 @@ func (p *pages) seriesPanel(r *request, metric string) chartPanel {
 }
 
 func (p *pages) forecastPanel(r *request, stream models.Stream) chartPanel {
-	f, err := analytics.ForecastIntake(r.ctx, p.db, stream, r.now, 14, only(r.f.Scope, stream))
+	f, err := p.forecastOf(r.ctx, stream, r.now, 14, only(r.f.Scope, stream))
 	if err != nil {
 		p.log.Warn("forecast not available", "stream", stream, "err", err)
 		return chartPanel{State: classify(err)}
@@ -339,17 +340,17 @@ func (p *pages) forecastPanel(r *request, stream models.Stream) chartPanel {
 
 // alertsPanel is the live alerts of the last 7 days within the filters, optionally of one stream.
 func (p *pages) alertsPanel(r *request, keep func(analytics.Alert) bool) panel {
-	alerts, err := analytics.DetectAlerts(r.ctx, p.db, alertWindow(r.now), r.f.Scope)
+	alerts, err := p.alertsOf(r.ctx, alertWindow(r.now), r.f.Scope)
 	if err == nil && keep != nil {
-		alerts = slices.DeleteFunc(alerts, func(a analytics.Alert) bool { return !keep(a) })
+		alerts = slices.DeleteFunc(slices.Clone(alerts), func(a analytics.Alert) bool { return !keep(a) })
 	}
 	return p.panelOf("alerts", alertViews(r.tr, alerts), err, len(alerts) == 0)
 }
 
 func (p *pages) hotspotsPanel(r *request, keep func(analytics.Hotspot) bool) panel {
-	hs, err := analytics.Hotspots(r.ctx, p.db, alertWindow(r.now), r.f.Scope)
+	hs, err := p.hotspotsOf(r.ctx, alertWindow(r.now), r.f.Scope)
 	if err == nil && keep != nil {
-		hs = slices.DeleteFunc(hs, func(h analytics.Hotspot) bool { return !keep(h) })
+		hs = slices.DeleteFunc(slices.Clone(hs), func(h analytics.Hotspot) bool { return !keep(h) })
 	}
 	type hv struct {
 		analytics.Hotspot

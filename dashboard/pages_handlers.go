@@ -76,7 +76,7 @@ func (p *pages) wardValues(r *request, metric string) ([]wardValue, error) {
 	var out []wardValue
 	switch metric {
 	case "alerts":
-		alerts, err := analytics.DetectAlerts(r.ctx, p.db, alertWindow(r.now), r.f.Scope)
+		alerts, err := p.alertsOf(r.ctx, alertWindow(r.now), r.f.Scope)
 		if err != nil {
 			return nil, err
 		}

@@ -113,7 +113,8 @@ func testPagesRender(t *testing.T) {
 			}
 			for _, bad := range []string{"[nav.", "[kpi.", "[state.", "<script>alert", "style=\"", "onclick"} {
 				if strings.Contains(body, bad) {
-					t.Errorf("page contains %q", bad)
+					i := strings.Index(body, bad)
+					t.Errorf("page contains %q: %s", bad, body[max(0, i-200):min(len(body), i+100)])
 				}
 			}
 		})
