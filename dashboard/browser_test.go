@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -29,9 +30,9 @@ import (
 // chromiumPath is Debian's chromium, which the browser tests drive (scripts/deps.sh chromium).
 const chromiumPath = "/usr/bin/chromium"
 
-// optionalEndpoints may answer 404 in a build without the assistant (issue 6): the overview's
-// briefing box shows its placeholder then, and the browser logs the failed fetch.
-var optionalEndpoints = []string{"/api/v1/briefing"}
+// optionalEndpoints are endpoints whose failed fetches the browser may log; none: the
+// assistant's endpoints are played by fakeAssistant below.
+var optionalEndpoints []string
 
 // notBuilt are endpoints that answer 503 because the analytics behind them are contracts only
 // in this build (they are checked for that answer); the browser logs the failed fetch.
@@ -88,7 +89,10 @@ func TestBrowser(t *testing.T) {
 	if _, err := (store.Users{DB: db}).Create(ctx, models.User{Username: user, DisplayName: "Lãnh đạo Thành phố", Role: RoleLeader, PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{DB: db}))
+	mux := http.NewServeMux()
+	mux.Handle("/", New(Options{DB: db}))
+	fakeAssistant(t, mux)
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	shots := artifactsDir(t)
 
@@ -253,6 +257,36 @@ func TestBrowser(t *testing.T) {
 		shot(p.name)
 	}
 
+	// The briefing box shows the assistant's text and its facts.
+	step("briefing", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#briefing .briefing-body details`)))
+	var brief string
+	if err := json.Unmarshal(eval(`document.querySelector('#briefing .briefing-body').textContent`), &brief); err != nil ||
+		!strings.Contains(brief, "Hôm qua thành phố tiếp nhận 1.234 hồ sơ") || !strings.Contains(brief, "[F1]") {
+		t.Errorf("briefing box: %q", brief)
+	}
+
+	// The Ask page: a question, a clarification clicked, the answer's sentence, table, chart and SQL.
+	step("ask", chromedp.Navigate(srv.URL+"/ask"), chromedp.WaitVisible(chromedp.CSS("#ask-form")),
+		chromedp.SetValue(chromedp.CSS("#ask-question"), "phuong nao tre han nhieu nhat"),
+		chromedp.Click(chromedp.CSS(`#ask-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".clarify .option")),
+		chromedp.Click(chromedp.CSS(".clarify .option")),
+		chromedp.WaitVisible(chromedp.CSS(".ask-result .answer")),
+		chromedp.Poll[chromedp.Void](`document.querySelector('.ask-result .chart[data-drawn]') !== null`, chromedp.WithPollingTimeout(10*time.Second)))
+	var answer struct {
+		Answer, SQL string
+		Rows        int
+	}
+	if err := json.Unmarshal(eval(`({Answer: document.querySelector('.ask-result .answer').textContent,
+		SQL: document.querySelector('.ask-result details.sql pre').textContent,
+		Rows: document.querySelectorAll('.ask-result tbody tr').length})`), &answer); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(answer.Answer, "Phường Sài Gòn") || !strings.HasPrefix(answer.SQL, "SELECT") || answer.Rows != 3 {
+		t.Errorf("ask answer %+v", answer)
+	}
+	shot("ask-answer")
+
 	// The ward map: every ward of the city is a region of the registered map.
 	step("overview again", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`body[data-page="overview"]`)))
 	checkCharts("overview", 1)
@@ -354,7 +388,7 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("console: %s", e)
 	}
 	if allowed > 0 {
-		t.Logf("%d console errors from optional endpoints %v (not built in this build)", allowed, optionalEndpoints)
+		t.Logf("%d console errors from endpoints not built in this build: %v", allowed, append(optionalEndpoints, notBuilt...))
 	}
 }
 
@@ -502,4 +536,32 @@ func storeLiveDossiers(t *testing.T, db store.DB, dims store.Dimensions, now tim
 	if err := pipeline.NewDeliverer(store.Ingest{DB: db}, 0).Store(ctx, fmt.Sprintf("live-%d", now.UnixNano()), b); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fakeAssistant plays the assistant's endpoints (issue 6) with the JSON shapes of
+// assistant.Answer and assistant.Briefing, checking what the pages send.
+func fakeAssistant(t *testing.T, mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/briefing", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"date":"2026-11-22","lang":"vi","mode":"offline","text":"Hôm qua thành phố tiếp nhận 1.234 hồ sơ [F1].\n\nPhường Sài Gòn có nhiều phản ánh ngập nước [F2].",
+			"facts":{"facts":[{"id":"F1","kind":"kpi","text":"1.234 hồ sơ tiếp nhận"},{"id":"F2","kind":"hotspot","text":"Phường Sài Gòn: 40 phản ánh"}]}}`)
+	})
+	mux.HandleFunc("POST /api/v1/ask", func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Question, Lang string }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || r.Header.Get("X-CSRF-Token") == "" || req.Lang != "vi" {
+			t.Errorf("ask request: %+v, csrf %q, err %v", req, r.Header.Get("X-CSRF-Token"), err)
+			http.Error(w, `{"error":"bad request"}`, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if !strings.Contains(req.Question, "tháng 10") {
+			fmt.Fprint(w, `{"question":"x","mode":"offline","clarify":{"question":"Trong kỳ nào?","options":[{"label":"Tháng 10/2026","question":"phường nào trễ hạn nhiều nhất tháng 10"}]}}`)
+			return
+		}
+		fmt.Fprint(w, `{"question":"x","mode":"offline","interpretation":"Số hồ sơ trễ hạn theo phường, tháng 10/2026, 3 phường cao nhất",
+			"sql":"SELECT ward_code, sum(late) AS late FROM dossier_daily WHERE day >= {from:Date} GROUP BY ward_code ORDER BY late DESC LIMIT 3",
+			"columns":[{"key":"ward_name","label":"Phường/xã"},{"key":"late","label":"Trễ hạn","unit":"dossiers"}],
+			"rows":[["Phường Sài Gòn",42],["Phường Bến Thành",30],["Xã Bình Khánh",7]],
+			"chart":{"type":"bar","x":"ward_name","y":["late"]},"answer":"Phường Sài Gòn trễ hạn nhiều nhất: 42 hồ sơ."}`)
+	})
 }

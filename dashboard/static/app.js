@@ -241,10 +241,12 @@
         var nodes = [];
         String(b.text).split(/\n{2,}/).forEach(function (para) { nodes.push(el('p', '', para)); });
         if (b.mode) { nodes.push(el('p', 'mode', b.mode === 'llm' ? t('mode_llm') : t('mode_offline'))); }
-        if (b.facts && b.facts.length) {
+        if (b.notice) { nodes.push(el('p', 'mode', b.notice)); }
+        var facts = Array.isArray(b.facts) ? b.facts : ((b.facts && b.facts.facts) || []);
+        if (facts.length) {
           var d = el('details'); d.appendChild(el('summary', '', t('facts')));
           var ul = el('ul', 'facts');
-          b.facts.forEach(function (f) { ul.appendChild(el('li', '', typeof f === 'string' ? f : (f.id ? '[' + f.id + '] ' : '') + (f.text || f.label || JSON.stringify(f)))); });
+          facts.forEach(function (f) { ul.appendChild(el('li', '', typeof f === 'string' ? f : (f.id ? '[' + f.id + '] ' : '') + (f.text || f.label || JSON.stringify(f)))); });
           d.appendChild(ul); nodes.push(d);
         }
         out.replaceChildren.apply(out, nodes);
@@ -268,24 +270,35 @@
       nodes.push(c);
     }
     if (a.columns && a.columns.length && a.rows) {
-      if (a.chart && a.chart.type && typeof echarts !== 'undefined') {
-        var xi = a.columns.indexOf(a.chart.x), yi = a.columns.indexOf(a.chart.y);
-        if (xi >= 0 && yi >= 0) {
+      // Columns are {key, label, unit} (or plain names); the chart hint names columns by key.
+      var keyOf = function (c) { return typeof c === 'string' ? c : c.key; };
+      var labelOf = function (c) { return typeof c === 'string' ? c : (c.label || c.key); };
+      var col = function (k) { for (var i = 0; i < a.columns.length; i++) { if (keyOf(a.columns[i]) === k) { return i; } } return -1; };
+      var ch = a.chart || {};
+      var ys = Array.isArray(ch.y) ? ch.y : (ch.y ? [ch.y] : []);
+      if (ch.type === 'number' && a.rows.length) {
+        var yi0 = ys.length ? col(ys[0]) : a.columns.length - 1;
+        nodes.push(el('p', 'big-number', a.rows[0][yi0 >= 0 ? yi0 : 0]));
+      } else if ((ch.type === 'bar' || ch.type === 'line') && typeof echarts !== 'undefined') {
+        var xi = col(ch.x);
+        var series = ys.map(function (k) { return { k: k, i: col(k) }; }).filter(function (y) { return y.i >= 0; });
+        if (xi >= 0 && series.length) {
           var cn = el('div', 'chart'); nodes.push(cn);
           setTimeout(function () {
-            var ch = echarts.init(cn, null, { renderer: 'canvas' });
-            ch.setOption({ animation: false, tooltip: { trigger: 'axis' }, grid: { containLabel: true, left: 8, right: 16, top: 16, bottom: 8 },
+            var c = echarts.init(cn, null, { renderer: 'canvas' });
+            c.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { show: series.length > 1 },
+              grid: { containLabel: true, left: 8, right: 16, top: 24, bottom: 8 },
               xAxis: { type: 'category', data: a.rows.map(function (r) { return r[xi]; }) }, yAxis: { type: 'value' },
-              series: [{ type: a.chart.type === 'line' ? 'line' : 'bar', data: a.rows.map(function (r) { return r[yi]; }) }] });
-            cn.setAttribute('data-drawn', '1'); charts.push(ch);
+              series: series.map(function (y) { return { name: labelOf(a.columns[y.i]), type: ch.type, data: a.rows.map(function (r) { return r[y.i]; }) }; }) });
+            cn.setAttribute('data-drawn', '1'); charts.push(c);
           }, 0);
         }
       }
       var wrap = el('div', 'table-wrap'); var tb = el('table', 'rank');
-      var hr = el('tr'); a.columns.forEach(function (h) { hr.appendChild(el('th', '', h)); });
+      var hr = el('tr'); a.columns.forEach(function (h) { hr.appendChild(el('th', '', labelOf(h))); });
       var th = el('thead'); th.appendChild(hr); tb.appendChild(th);
       var tbody = el('tbody');
-      a.rows.forEach(function (r) { var tr = el('tr'); r.forEach(function (v) { tr.appendChild(el('td', typeof v === 'number' ? 'num' : '', v)); }); tbody.appendChild(tr); });
+      a.rows.forEach(function (r) { var tr = el('tr'); r.forEach(function (v) { tr.appendChild(el('td', typeof v === 'number' ? 'num' : '', v === null ? '—' : v)); }); tbody.appendChild(tr); });
       tb.appendChild(tbody); wrap.appendChild(tb); nodes.push(wrap);
     }
     if (a.sql) { var d = el('details', 'sql'); d.appendChild(el('summary', '', t('sql'))); d.appendChild(el('pre', '', a.sql)); nodes.push(d); }
@@ -309,7 +322,8 @@
       }).then(function (res) {
         if (res.ok) { renderAnswer(box, res.j, ask); return; }
         var key = res.status === 403 ? 'not_permitted' : (res.status === 404 || res.status === 503 ? 'not_available' : 'ask_error');
-        box.replaceChildren(el('p', 'state state-' + key, t(key) + (res.j && res.j.message ? ' ' + res.j.message : '')));
+        var why = res.j && (res.j.message || (typeof res.j.error === 'string' && res.j.error.indexOf(' ') > 0 ? res.j.error : ''));
+        box.replaceChildren(el('p', 'state state-' + key, t(key) + (why ? ' ' + why : '')));
       }).catch(function () { box.replaceChildren(el('p', 'state state-not_available', t('not_available'))); });
     }
     form.addEventListener('submit', function (ev) { ev.preventDefault(); if (input.value.trim()) { ask(input.value.trim()); } });
