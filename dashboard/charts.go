@@ -116,7 +116,10 @@ func forecastChart(tr Translator, f analytics.Forecast) chartOptions {
 		AddSeries(tr.T("chart.interval"), band, charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false)}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}), charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.2)}))
 	line.Validate() // fills the category axis
-	return line.JSON()
+	o := line.JSON()
+	// The band's invisible lower edge stays out of the legend (go-echarts has no legend.data).
+	o["legend"] = map[string]any{"show": true, "right": "0", "data": []string{tr.T("chart.actual"), tr.T("chart.forecast"), tr.T("chart.interval")}}
+	return o
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
