@@ -193,3 +193,45 @@ func wardMapChart(tr Translator, province, metric string, values []wardValue, lo
 	m.Validate()
 	return m.JSON()
 }
+
+// breakdownChart is one KPI (metric) across the values of a dimension ("category", "channel",
+// "topic", "field", "platform"), as horizontal bars named by code, largest first as given.
+// codes[i] is the value of kpis[i] (the KPIs of that value, as analytics breakdowns return
+// them); names turns codes into labels (a missing name shows the code). When the dimension is a
+// page filter, a click on a bar filters the page by it (data-click="filter-<dimension>").
+func breakdownChart(tr Translator, dimension, metric string, codes []string, kpis [][]analytics.KPI, names map[string]string) chartOptions {
+	bar := charts.NewBar()
+	unit := ""
+	labels := make([]string, 0, len(codes))
+	data := make([]opts.BarData, 0, len(codes))
+	for i, code := range codes {
+		for _, k := range kpis[i] {
+			if k.Key != metric {
+				continue
+			}
+			unit = k.Unit
+			label := names[code]
+			if label == "" {
+				label = code
+			}
+			if code == "" {
+				label = tr.T("breakdown.unknown")
+			}
+			labels = append(labels, label)
+			data = append(data, opts.BarData{Name: code, Value: pointValue(k.Unit, k.Current)})
+		}
+	}
+	title := tr.T("kpi."+metric) + " · " + tr.T("breakdown."+dimension)
+	bar.SetGlobalOptions(append(base(tr, title, opts.Grid{Left: "8", Right: "40", Top: "36", Bottom: "8", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", Name: axisName(tr, unit)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}),
+	)...)
+	bar.SetXAxis(labels).AddSeries(tr.T("kpi."+metric), data, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right"}))
+	bar.XYReversal()
+	bar.Validate()
+	return bar.JSON()
+}
+
+// breakdownFilters are the dimensions whose bars filter the page when clicked (they are page
+// filters); the others (channel, topic) only show.
+var breakdownFilters = map[string]bool{"category": true, "field": true, "platform": true}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/govpulse/govpulse/analytics"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/charts/*.golden")
@@ -25,6 +27,12 @@ func TestChartGolden(t *testing.T) {
 		{"ranking_en", rankingChart(Translator{Lang: "en"}, "Top", rk.Rows)},
 		{"wardmap_score_vi", wardMapChart(Translator{Lang: "vi"}, "79", "score", []wardValue{{"26740", &score}, {"26743", &low}, {"26734", nil}}, true)},
 		{"wardmap_empty_en", wardMapChart(Translator{Lang: "en"}, "79", "alerts", nil, false)},
+		{"breakdown_category_vi", breakdownChart(Translator{Lang: "vi"}, "category", "petition_on_time_rate", []string{"ngap_nuoc", "tieng_on", ""},
+			[][]analytics.KPI{
+				{{Key: "petitions_received", Unit: "petitions", Current: pgCount(40)}, {Key: "petition_on_time_rate", Unit: "ratio", HigherIsBetter: true, Current: pgRate(30, 40)}},
+				{{Key: "petitions_received", Unit: "petitions", Current: pgCount(12)}, {Key: "petition_on_time_rate", Unit: "ratio", HigherIsBetter: true, Current: pgRate(0, 0)}},
+				{{Key: "petitions_received", Unit: "petitions", Current: pgCount(3)}, {Key: "petition_on_time_rate", Unit: "ratio", HigherIsBetter: true, Current: pgRate(3, 3)}},
+			}, map[string]string{"ngap_nuoc": "Ngập nước"})},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -59,10 +59,12 @@ func TestTemplatesWithData(t *testing.T) {
 		{"stream", "stream", func() view {
 			v := base("petitions")
 			v.Data = streamData{Stream: models.StreamPetitions, Series: []chartPanel{series},
+				Breakdowns: []chartPanel{{State: statusOK, Click: "filter-category", Options: toJSON(breakdownChart(tr, "category", "petitions_received",
+					[]string{"ngap_nuoc"}, [][]analytics.KPI{{{Key: "petitions_received", Unit: "petitions", Current: pgCount(4)}}}, nil))}},
 				Forecast: chartPanel{State: statusOK, Options: toJSON(forecastChart(tr, pgForecast()))},
 				Alerts:   alerts, Hotspots: panel{State: statusOK, Data: hot}}
 			return v
-		}(), []string{`href="/wards/26740"`, "Ngập nước và bài viết tiêu cực", "Dự báo phản ánh tiếp nhận"}},
+		}(), []string{`href="/wards/26740"`, "Ngập nước và bài viết tiêu cực", "Dự báo phản ánh tiếp nhận", `data-click="filter-category"`, "Phân theo nhóm"}},
 		{"place", "place", func() view {
 			v := base("ward")
 			v.Data = placeData{Kind: "unit", Code: "H29.01", Name: "Sở Tư pháp", Series: []chartPanel{series},
@@ -149,6 +151,9 @@ func TestCatalogue(t *testing.T) {
 	}
 	for _, u := range []string{"dossiers", "petitions", "posts", "score"} {
 		keys["unit."+u] = true
+	}
+	for _, d := range []string{"category", "channel", "topic", "field", "platform"} {
+		keys["breakdown."+d] = true
 	}
 	for m := range mapMetrics {
 		keys["map.metric."+m] = true

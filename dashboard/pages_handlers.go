@@ -169,9 +169,11 @@ type streamData struct {
 	KPIs     []kpiGroup
 	Series   []chartPanel
 	Forecast chartPanel
-	Alerts   panel
-	Hotspots panel
-	Options  map[string][]option
+	// Breakdowns are KPIs by category, channel, topic, field or platform (breakdownChart).
+	Breakdowns []chartPanel
+	Alerts     panel
+	Hotspots   panel
+	Options    map[string][]option
 }
 
 var streamSeries = map[models.Stream][]string{

@@ -76,6 +76,7 @@
     if (what === 'ward') { location.assign('/wards/' + encodeURIComponent(name) + location.search); }
     else if (what === 'unit') { location.assign('/units/' + encodeURIComponent(name) + location.search); }
     else if (what === 'day') { navigate({ period: name, from: '', to: '' }); }
+    else if (what.indexOf('filter-') === 0) { var f = {}; f[what.slice(7)] = name; navigate(f); }
   }
 
   function drawChart(node) {
