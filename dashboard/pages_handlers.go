@@ -307,3 +307,43 @@ func (p *pages) ask(c *gin.Context) {
 	}
 	p.render(c, http.StatusOK, "ask", v)
 }
+
+// breakdownPanel draws metric across the values of dimension: codes[i] is a value and kpis[i]
+// its KPIs (an analytics breakdown), err the breakdown's error.
+func (p *pages) breakdownPanel(r *request, dimension, metric string, codes []string, kpis [][]analytics.KPI, err error) chartPanel {
+	if err != nil {
+		p.log.Warn("breakdown not available", "dimension", dimension, "err", err)
+		return chartPanel{State: classify(err)}
+	}
+	if len(codes) == 0 {
+		return chartPanel{State: statusNoData}
+	}
+	click := ""
+	if breakdownFilters[dimension] {
+		click = "filter-" + dimension
+	}
+	return chartPanel{State: statusOK, Options: toJSON(breakdownChart(r.tr, dimension, metric, codes, kpis, p.dimensionNames(r, dimension))), Click: click, Rows: len(codes)}
+}
+
+// dimensionNames are the labels of a dimension's codes in the request's language.
+func (p *pages) dimensionNames(r *request, dimension string) map[string]string {
+	names := map[string]string{}
+	d := p.dimensions(r.ctx)
+	switch dimension {
+	case "category":
+		for _, c := range d.Categories {
+			names[c.Code] = r.tr.Pick(c.NameVI, c.NameEN)
+		}
+	case "field":
+		for _, f := range d.Fields {
+			names[f.Code] = r.tr.Pick(f.NameVI, f.NameEN)
+		}
+	case "platform", "channel":
+		for _, code := range []string{"facebook", "zalo", "tiktok", "youtube", "news", "forum", "hotline", "app", "web", "email", "social"} {
+			if k := dimension + "." + code; catalogue[r.tr.Lang][k] != "" || catalogue[languages[0]][k] != "" {
+				names[code] = r.tr.T(k)
+			}
+		}
+	}
+	return names
+}
