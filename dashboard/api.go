@@ -400,7 +400,19 @@ func (p *pages) apiRankings(c *gin.Context) {
 
 // ranking computes the ranking of level for the request's period, limited to the rows the
 // user's scope allows (a ward-scoped user sees their ward's row).
+//
+// A scoped account sees the level of its scope only, as the export allows (export_ranking.go):
+// a unit account the department ranking (its row), a ward account the ward ranking (its ward's
+// row), a ward committee's account also the ward ranking; other combinations are not permitted.
 func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, error) {
+	unit, ward := p.userScope(r.c)
+	switch {
+	case unit == "" && ward == "":
+	case level == analytics.LevelUnit && unit != "":
+	case level == analytics.LevelWard && (ward != "" || p.wardOfRow(r.ctx)(unit) != ""):
+	default:
+		return analytics.Ranking{}, fmt.Errorf("%w: a scoped account sees its own level's ranking only", errNotPermitted)
+	}
 	rk, err := p.rankingsOf(r.ctx, level, r.f.P)
 	if err != nil {
 		return rk, err
@@ -411,6 +423,9 @@ func (p *pages) ranking(r *request, level analytics.Level) (analytics.Ranking, e
 		keep = r.f.Scope.Unit
 	} else {
 		keep = r.f.Scope.Ward
+		if keep == "" && unit != "" {
+			keep = unit // a ward committee's account: its own row
+		}
 	}
 	if keep != "" {
 		wardOf := p.wardOfRow(r.ctx)

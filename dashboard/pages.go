@@ -38,6 +38,8 @@ type pages struct {
 	scope func(c *gin.Context, requested analytics.Scope) (analytics.Scope, error)
 	// user is the logged-in user's name and whether they may open the admin page.
 	user func(c *gin.Context) (name string, admin bool)
+	// userScope is the unit or ward the logged-in user is limited to ("" and "": the city).
+	userScope func(c *gin.Context) (unit, ward string)
 	// csrf is the token the logout form repeats.
 	csrf func(c *gin.Context) string
 	// province is the province whose ward map is drawn (static/geo/<province>.json).
@@ -63,9 +65,10 @@ func newPages(db store.DB, index *analytics.IndexConfig, log *slog.Logger) *page
 		log = slog.New(slog.DiscardHandler)
 	}
 	p := &pages{db: db, index: index, log: log, now: time.Now, province: defaultProvince,
-		scope: func(_ *gin.Context, s analytics.Scope) (analytics.Scope, error) { return s, nil },
-		user:  func(*gin.Context) (string, bool) { return "", false },
-		csrf:  func(*gin.Context) string { return "" },
+		scope:     func(_ *gin.Context, s analytics.Scope) (analytics.Scope, error) { return s, nil },
+		user:      func(*gin.Context) (string, bool) { return "", false },
+		csrf:      func(*gin.Context) string { return "" },
+		userScope: func(*gin.Context) (string, string) { return "", "" },
 	}
 	p.tmpl = mustParseTemplates()
 	return p
@@ -103,6 +106,12 @@ func (s *Server) pageRoutes(g *gin.RouterGroup) {
 			name = u.Username
 		}
 		return name, u.Role == RoleAdmin
+	}
+	p.userScope = func(c *gin.Context) (string, string) {
+		if u := userOf(c); u != nil {
+			return u.ScopeUnit, u.ScopeWard
+		}
+		return "", ""
 	}
 	p.register(g, s.authed)
 }

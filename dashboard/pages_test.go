@@ -129,7 +129,12 @@ func testNotPermitted(t *testing.T) {
 		s.Ward = "26743"
 		return s, nil
 	}
-	r, _ := pagesOver(t, deny)
+	r, p := pagesOver(t, deny)
+	p.userScope = func(*gin.Context) (string, string) { return "", "26743" }
+	// A ward account may not see the departments' ranking (as it may not export it).
+	if rec := pgGet(t, r, "/api/v1/rankings?level=unit"); rec.Code != http.StatusForbidden {
+		t.Errorf("ward account, unit ranking: %d %s", rec.Code, rec.Body.String())
+	}
 	for _, path := range []string{"/?ward=26740", "/wards/26740", "/api/v1/kpis?ward=26740", "/api/v1/alerts?ward=26740"} {
 		rec := pgGet(t, r, path)
 		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "not_permitted") {
