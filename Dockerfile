@@ -30,6 +30,9 @@ RUN apt-get update \
 	&& mkdir -p /data \
 	&& chown govpulse:govpulse /data
 COPY --from=build /out/govpulse /usr/local/bin/govpulse
+# ECharts for the dashboard: govpulse serves /static/vendor/ from web/node_modules beside its binary's
+# parent directory (dashboard/assets.go), here /usr/local/web/node_modules.
+COPY --from=web /src/web/node_modules /usr/local/web/node_modules
 ENV GOVPULSE_DATA=/data \
 	GOVPULSE_ADDR=:8080 \
 	TZ=Asia/Ho_Chi_Minh

@@ -241,7 +241,8 @@ const (
 func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time) (map[string]unitRatios, error) {
 	judged := p.To
 	if now.Before(judged) {
-		judged = now
+		// The engine's DateTime has whole seconds and refuses a parameter with a fraction.
+		judged = now.Truncate(time.Second)
 	}
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),

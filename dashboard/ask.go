@@ -48,14 +48,24 @@ const askProgressEvery = time.Second
 //	GET  /briefing       ?date=YYYY-MM-DD&lang=vi|en → {text, facts, mode, model, prompt_version, …}
 //	POST /ask/verified   {question, lang, spec | sql} → the saved example (201)
 //
-// The lead wraps these with the session middleware (analyst and leader roles; verified
-// examples: analyst).
-func askRoutes(g *gin.RouterGroup, a Assistant, log *slog.Logger) {
-	h := askHandlers{a: a, log: log}
-	g.POST("/ask", h.ask)
-	g.POST("/ask/stream", h.stream)
-	g.GET("/briefing", h.briefing)
-	g.POST("/ask/verified", h.verified)
+// Every route needs a login (any role: leaders ask too; verified examples are the analysts'
+// and admins'). A user scoped to a unit or ward is refused with "not permitted": the assistant's
+// answers, SQL and briefings range over the whole city, and the assistant does not yet confine
+// them to one place.
+func (s *Server) askRoutes(g *gin.RouterGroup) {
+	h := askHandlers{a: s.opts.Assistant, log: s.log}
+	g.POST("/ask", s.authed(), cityWide, h.ask)
+	g.POST("/ask/stream", s.authed(), cityWide, h.stream)
+	g.GET("/briefing", s.authed(), cityWide, h.briefing)
+	g.POST("/ask/verified", s.authed(RoleAnalyst, RoleAdmin), cityWide, h.verified)
+}
+
+// cityWide refuses users scoped to a unit or ward (403, not permitted).
+func cityWide(c *gin.Context) {
+	if u := userOf(c); u != nil && (u.ScopeUnit != "" || u.ScopeWard != "") {
+		c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "not_permitted",
+			"message": "Trợ lý phân tích số liệu toàn thành phố; tài khoản theo phạm vi đơn vị/phường chưa được dùng / the assistant works on city-wide data; accounts scoped to a unit or ward may not use it yet"})
+	}
 }
 
 type askHandlers struct {
@@ -63,12 +73,10 @@ type askHandlers struct {
 	log *slog.Logger
 }
 
-// username is the signed-in user set by the session middleware ("" before it is wired).
+// username is the signed-in user's name ("" on a public route).
 func username(c *gin.Context) string {
-	if u, ok := c.Get("username"); ok {
-		if s, ok := u.(string); ok {
-			return s
-		}
+	if u := userOf(c); u != nil {
+		return u.Username
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/govpulse/govpulse/analytics"
+	"github.com/govpulse/govpulse/dashboard"
 	"github.com/govpulse/govpulse/store"
 )
 
@@ -58,6 +59,17 @@ type Config struct {
 	BriefDate             string
 	JSON                  bool
 	SemanticLayer         string
+	SessionTTL            time.Duration
+	CookieSecure          string
+	Role                  string
+	DisplayName           string
+	ScopeUnit             string
+	ScopeWard             string
+	PasswordStdin         bool
+	Period                string
+	Level                 string
+	Format                string
+	Output                string
 	Lang                  string
 	// Args are the command's positional arguments (files to import, a question).
 	Args []string
@@ -161,7 +173,7 @@ func number(f func(*Config) *float64) func(*Config) flag.Value {
 }
 
 var (
-	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief", "ask", "eval"}
+	engineCommands = []string{"serve", "migrate", "import", "token", "dead-letters", "simulate", "brief", "ask", "eval", "user", "rank"}
 	// llmCommands talk to the LLM when one is configured.
 	llmCommands  = []string{"serve", "brief", "ask"}
 	simulateOnly = []string{"simulate"}
@@ -268,7 +280,32 @@ var options = []option{
 	{flag: "semantic-layer", env: "GOVPULSE_SEMANTIC_LAYER", commands: []string{"ask", "eval", "brief"},
 		usage: "YAML file replacing the embedded semantic layer (metrics, dimensions, synonyms) of the assistant",
 		value: str(func(c *Config) *string { return &c.SemanticLayer })},
-	{flag: "lang", env: "GOVPULSE_LANG", usage: "language of the answer, vi or en (empty: the question's)", commands: []string{"ask"},
+	{flag: "session-ttl", env: "GOVPULSE_SESSION_TTL", commands: serveOnly,
+		usage: "how long a dashboard login lasts",
+		value: duration(func(c *Config) *time.Duration { return &c.SessionTTL })},
+	{flag: "cookie-secure", env: "GOVPULSE_COOKIE_SECURE", commands: serveOnly,
+		usage: "Secure flag of the session cookie: auto (set except on plain HTTP to a loopback address), true, or false (plain HTTP on a trusted network)",
+		value: str(func(c *Config) *string { return &c.CookieSecure })},
+	{flag: "role", env: "GOVPULSE_ROLE", usage: "role of a new account: admin, leader, analyst or planner", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.Role })},
+	{flag: "display-name", env: "GOVPULSE_DISPLAY_NAME", usage: "full name of a new account", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.DisplayName })},
+	{flag: "scope-unit", env: "GOVPULSE_SCOPE_UNIT", usage: "limit a new account to one unit (code); empty: the whole city", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.ScopeUnit })},
+	{flag: "scope-ward", env: "GOVPULSE_SCOPE_WARD", usage: "limit a new account to one ward (code); empty: the whole city", commands: []string{"user"},
+		value: str(func(c *Config) *string { return &c.ScopeWard })},
+	{flag: "password-stdin", env: "GOVPULSE_PASSWORD_STDIN", commands: []string{"user"},
+		usage: "read the new account's password from the first line of stdin (default: generate one and print it once)",
+		value: boolean(func(c *Config) *bool { return &c.PasswordStdin })},
+	{flag: "period", env: "GOVPULSE_PERIOD", usage: "period to rank: 2025-Q3, 2025-10, 2025, 2025-W40 or 2025-10-01..2025-10-31", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Period })},
+	{flag: "level", env: "GOVPULSE_LEVEL", usage: "unit (city departments) or ward", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Level })},
+	{flag: "format", env: "GOVPULSE_FORMAT", usage: "csv or xlsx (default: from the -o file's extension)", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Format })},
+	{flag: "o", env: "GOVPULSE_OUTPUT", usage: "file to write", commands: []string{"rank"},
+		value: str(func(c *Config) *string { return &c.Output })},
+	{flag: "lang", env: "GOVPULSE_LANG", usage: "language, vi or en: of the answer (ask; empty: the question's) or of headers and notes (rank)", commands: []string{"ask", "rank"},
 		value: str(func(c *Config) *string { return &c.Lang })},
 	{flag: "url", env: "GOVPULSE_HEALTHCHECK_URL", usage: "URL that must answer 200", commands: []string{"healthcheck"},
 		value: str(func(c *Config) *string { return &c.HealthcheckURL })},
@@ -289,6 +326,10 @@ func defaults() Config {
 		Limit:                 50,
 		SpoolMaxBytes:         1 << 30,
 		DemoScale:             1,
+		SessionTTL:            12 * time.Hour,
+		CookieSecure:          "auto",
+		Level:                 "unit",
+		Lang:                  "vi",
 		SimDays:               365,
 		SimScale:              1,
 		SimSeed:               1,
@@ -415,6 +456,17 @@ func (c Config) Validate(command string) error {
 	}
 	if err := c.validateLLM(); err != nil {
 		return err
+	}
+	if c.SessionTTL < time.Minute {
+		return errors.New("GOVPULSE_SESSION_TTL / --session-ttl: at least 1m")
+	}
+	if _, err := dashboard.ParseCookieSecure(c.CookieSecure); err != nil {
+		return fmt.Errorf("GOVPULSE_COOKIE_SECURE / --cookie-secure: %w", err)
+	}
+	if command == "rank" {
+		if err := c.validateRank(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -56,6 +56,9 @@ func init() {
 			args: "nlq FILE"},
 		"brief": {summary: "Write the briefing (điểm tin) of --date from the analytics, by the LLM or offline templates; store and print it.", run: runBrief,
 			args: "[vi|en]"},
+		"user": {summary: "Manage dashboard accounts: add NAME --role R, list, disable NAME, passwd NAME.", run: runUser,
+			args: "add|list|disable|passwd [NAME]"},
+		"rank": {summary: "Write the 766 ranking of units or wards for a period to CSV or XLSX: --period P --level L -o FILE.", run: runRank},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/dashboard"
 	"github.com/govpulse/govpulse/pipeline"
 	"github.com/govpulse/govpulse/store"
@@ -78,9 +79,15 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	if err := ensureAdmin(ctx, db, env.Stdout, ln.Addr().String()); err != nil {
+		ln.Close()
+		return err
+	}
+	cookieSecure, _ := dashboard.ParseCookieSecure(cfg.CookieSecure) // checked by Validate
 	srv := &http.Server{
-		Handler: dashboard.New(dashboard.Options{DB: db, Version: version, Logger: log,
-			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken}),
+		Handler: dashboard.New(dashboard.Options{DB: db, Index: analytics.DefaultIndexConfig(), Version: version, Logger: log,
+			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken,
+			SessionTTL: cfg.SessionTTL, CookieSecure: cookieSecure}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}

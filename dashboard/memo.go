@@ -1,0 +1,126 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/govpulse/govpulse/analytics"
+	"github.com/govpulse/govpulse/models"
+)
+
+// memo shares analytics results between requests (callers must not modify a shared result:
+// clone a slice before filtering it in place) for a short time: fifty leaders opening the
+// same overview cost one set of queries, not fifty. Each key is computed once at a time (the
+// others wait for it) and kept for its TTL; errors are shared with the waiters but not kept.
+// Keys hold every input of the call, the user's scope included, so nothing crosses scopes. The
+// TTLs are seconds, well inside the 10 s in which live events must show.
+type memo struct {
+	mu sync.Mutex
+	m  map[string]*memoEntry
+}
+
+type memoEntry struct {
+	done chan struct{}
+	at   time.Time
+	v    any
+	err  error
+}
+
+// memoMaxKeys bounds the memo; past it the memo starts afresh.
+const memoMaxKeys = 2000
+
+// memoTimeout bounds one shared computation, which must not die with the request that started it.
+const memoTimeout = 30 * time.Second
+
+func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration, f func(context.Context) (T, error)) (T, error) {
+	m.mu.Lock()
+	if m.m == nil || len(m.m) > memoMaxKeys {
+		m.m = map[string]*memoEntry{}
+	}
+	e, ok := m.m[key]
+	if ok {
+		select {
+		case <-e.done:
+			if e.err != nil || time.Since(e.at) > ttl {
+				ok = false
+			}
+		default: // being computed: wait below
+		}
+	}
+	if !ok {
+		e = &memoEntry{done: make(chan struct{})}
+		m.m[key] = e
+		m.mu.Unlock()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoTimeout)
+		v, err := f(cctx)
+		cancel()
+		e.v, e.err, e.at = v, err, time.Now()
+		close(e.done)
+		return v, err
+	}
+	m.mu.Unlock()
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+	v, _ := e.v.(T)
+	return v, e.err
+}
+
+// The analytics calls of the pages, through the memo. TTLs: KPIs, series and alerts a few
+// seconds (live data); rankings and forecasts longer (heavier, and they move slowly).
+const (
+	ttlLive    = 2 * time.Second
+	ttlRanking = 15 * time.Second
+	ttlModel   = time.Minute
+)
+
+func memoKey(parts ...any) string { return fmt.Sprint(parts...) }
+
+func (p *pages) kpisOf(ctx context.Context, st models.Stream, per models.Period, s analytics.Scope) ([]analytics.KPI, error) {
+	return memoGet(ctx, &p.memo, memoKey("kpis", st, per, s), ttlLive, func(ctx context.Context) ([]analytics.KPI, error) {
+		switch st {
+		case models.StreamDossiers:
+			return analytics.DossierKPIs(ctx, p.db, per, s)
+		case models.StreamPetitions:
+			return analytics.PetitionKPIs(ctx, p.db, per, s)
+		}
+		return analytics.PostKPIs(ctx, p.db, per, s)
+	})
+}
+
+func (p *pages) seriesOf(ctx context.Context, metric string, per models.Period, g analytics.Grain, s analytics.Scope) (analytics.Series, error) {
+	return memoGet(ctx, &p.memo, memoKey("series", metric, per, g, s), ttlLive, func(ctx context.Context) (analytics.Series, error) {
+		return analytics.SeriesOf(ctx, p.db, metric, per, g, s)
+	})
+}
+
+func (p *pages) forecastOf(ctx context.Context, st models.Stream, asOf time.Time, horizon int, s analytics.Scope) (analytics.Forecast, error) {
+	day := asOf.In(models.Location).Format(time.DateOnly)
+	return memoGet(ctx, &p.memo, memoKey("forecast", st, day, horizon, s), ttlModel, func(ctx context.Context) (analytics.Forecast, error) {
+		return analytics.ForecastIntake(ctx, p.db, st, asOf, horizon, s)
+	})
+}
+
+func (p *pages) alertsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Alert, error) {
+	return memoGet(ctx, &p.memo, memoKey("alerts", per, s), ttlLive, func(ctx context.Context) ([]analytics.Alert, error) {
+		return analytics.DetectAlerts(ctx, p.db, per, s)
+	})
+}
+
+func (p *pages) hotspotsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Hotspot, error) {
+	return memoGet(ctx, &p.memo, memoKey("hotspots", per, s), ttlLive, func(ctx context.Context) ([]analytics.Hotspot, error) {
+		return analytics.Hotspots(ctx, p.db, per, s)
+	})
+}
+
+// rankingsOf shares one computed ranking; callers must not modify its rows in place.
+func (p *pages) rankingsOf(ctx context.Context, level analytics.Level, per models.Period) (analytics.Ranking, error) {
+	return memoGet(ctx, &p.memo, memoKey("ranking", level, per), ttlRanking, func(ctx context.Context) (analytics.Ranking, error) {
+		return analytics.Rankings(ctx, p.db, p.index, level, per)
+	})
+}
