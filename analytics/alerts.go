@@ -115,10 +115,18 @@ const (
 	// independent — equal the budget. A small ward whose usual rate makes three cases in a day
 	// nearly impossible thus costs the others almost nothing, where a plain Bonferroni bound
 	// would charge every series alike. Leaders tolerate about one false alarm a week in all.
-	falseAlarmBudget = 0.1
+	falseAlarmBudget = 0.05
 	windowsPerWeek   = 4.0
-	// minAlertScore is the least score any alert needs (p < 0.001).
-	minAlertScore = 3.0
+	// minAlertScore is the least score any alert needs (p < 1e-4): the baselines are models, and
+	// their error, not chance, sets the floor.
+	minAlertScore = 4.0
+	// seasonalPoolEvents weighs the year-on-year seasonal ratio: it counts in full only when
+	// last year's weeks hold many more events than this.
+	seasonalPoolEvents = 100.0
+	// minDropFactor: drops are tested on days when at least this share of an ordinary day's
+	// activity is expected (not on Sundays, holidays or in the Tết break, when nearly nothing
+	// arrives and nothing can drop).
+	minDropFactor = 0.25
 	// poolDays is the weight of the prior level of a series, in days of day factor.
 	poolDays = 14.0
 	// latePoolDossiers is the weight of the city's late share in a unit's, in ended dossiers.
@@ -321,11 +329,12 @@ type key struct{ a, b string }
 
 // countStream is a stream of count series grouped by b, with city-wide totals per group.
 type countStream struct {
-	kind   string
-	rule   rule
-	city   map[string][]float64 // by group (category, topic; "" for dossiers)
-	total  []float64            // city-wide, all groups
-	series map[key][]float64
+	kind    string
+	rule    rule
+	ownDays bool                 // each group fits its own day factors (units)
+	city    map[string][]float64 // by group (category, topic; "" for dossiers)
+	total   []float64            // city-wide, all groups
+	series  map[key][]float64
 }
 
 func (d *detector) newStream(kind string, r rule) *countStream {
@@ -390,10 +399,14 @@ func (d *detector) posts(ctx context.Context) ([]Alert, error) {
 	}
 	if err := d.load(ctx, "alert_posts", d.index(d.from)-baselineDays, d.n, func(r alertRow, i int) {
 		cs.addSeries(key{r.A, r.B}, d.n, i, float64(r.N))
+		// The ward's negative posts on every topic: the topic of a post is inferred from its
+		// text, and one trouble is written about in several ways.
+		cs.addSeries(key{r.A, allTopics}, d.n, i, float64(r.N))
 	}); err != nil {
 		return nil, err
 	}
 	cs.addCitySeries()
+	cs.city[allTopics] = cs.total
 	return d.detectCounts(cs), nil
 }
 
@@ -410,6 +423,7 @@ func (d *detector) dossiers(ctx context.Context) ([]Alert, error) {
 	for u, c := range intake.city {
 		intake.series[key{u, u}] = c
 	}
+	intake.ownDays = true
 	alerts := d.detectCounts(intake)
 	// The drops reuse the intake stream with the lower tail.
 	intake.rule = ruleDrop
@@ -461,7 +475,17 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 		gLevel := map[string]float64{}
 		var cityTotal float64
 		for g, c := range cs.city {
-			gf[g] = d.seasonal(c, f, dm, b0, w[0], w[1], first)
+			gdm, gfac := dm, f
+			if cs.ownDays {
+				// A unit's week has its own shape (a department with no online procedure
+				// is shut on Sundays; a ward's counter is open on Saturday mornings).
+				gdm = FitDayModel(d.cal, d.day(h0), c[h0:w[0]], d.cal.Defaults(cs.kind))
+				gfac = make([]float64, d.n)
+				for i := b0; i < w[1]; i++ {
+					gfac[i] = gdm.Factor(d.cal, d.day(i))
+				}
+			}
+			gf[g] = d.seasonal(c, gfac, gdm, b0, w[0], w[1], first)
 			var sc, sf float64
 			for i := b0; i < w[0]; i++ {
 				sc += c[i]
@@ -537,21 +561,37 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 	return alerts
 }
 
-// explainedByPlaces drops the city-wide candidates (key a "") whose excess is mostly (half or
-// more) the excess of the candidates of the same group in single places on overlapping days:
-// the place's alert says it better, and one trouble is reported once.
+// allTopics is the group of a ward's negative posts on every topic.
+const allTopics = "*"
+
+// explainedByPlaces drops the aggregate candidates — city-wide (key a "") or over every topic
+// (b allTopics) — whose excess is mostly (half or more) the excess of finer candidates inside
+// them on overlapping days: the finer alert says it better, and one trouble is reported once.
 func explainedByPlaces(found []candidate) []candidate {
-	return slices.DeleteFunc(slices.Clone(found), func(city candidate) bool {
-		if city.k.a != "" {
+	inside := func(c, agg candidate) bool {
+		switch {
+		case c.k == agg.k || c.start >= agg.end || agg.start >= c.end:
+			return false
+		case agg.k.a == "" && agg.k.b == allTopics:
+			return c.k.a != "" && c.k.b != allTopics
+		case agg.k.a == "":
+			return c.k.a != "" && c.k.b == agg.k.b
+		case agg.k.b == allTopics:
+			return c.k.a == agg.k.a && c.k.b != allTopics
+		}
+		return false
+	}
+	return slices.DeleteFunc(slices.Clone(found), func(agg candidate) bool {
+		if agg.k.a != "" && agg.k.b != allTopics {
 			return false
 		}
 		var local float64
 		for _, c := range found {
-			if c.k.a != "" && c.k.b == city.k.b && c.start < city.end && city.start < c.end {
+			if inside(c, agg) {
 				local += c.obs - c.exp
 			}
 		}
-		return local >= 0.5*(city.obs-city.exp)
+		return local >= 0.5*(agg.obs-agg.exp)
 	})
 }
 
@@ -561,33 +601,47 @@ func explainedByPlaces(found []candidate) []candidate {
 // the median of count / factor over those days, so that a storm last year does not count as
 // season. Holidays move from year to year (Tết by up to three weeks), so only ordinary days say
 // what the season was. The ratio is 1 without a year of history or with too few days or events
-// in it, and is clamped to [0.1, 10] (the rains multiply flooding petitions by four or five). The baseline days keep f: the level is fitted on them.
+// in it, shrunk towards 1 when those rest on few events, and clamped to [0.1, 10] (the rains
+// multiply flooding petitions by four or five). Each level is a mean that leaves out the
+// highest tenth of the days, so that a storm last year does not count as season. The baseline days keep f: the level is fitted on them.
 func (d *detector) seasonal(c, f []float64, dm DayModel, b0, w0, w1, first int) []float64 {
 	const lag = 364
 	if b0-lag < first {
 		return f
 	}
-	level := func(from, to int) (float64, bool) {
+	// level is the mean count / factor over the ordinary days of [from, to), the highest tenth
+	// of the days left out, and the events it rests on.
+	level := func(from, to int) (float64, float64) {
 		var v []float64
-		var events float64
 		for j := max(0, from); j < min(len(c), to); j++ {
 			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == DayOrdinary {
 				v = append(v, c[j]/fj)
-				events += c[j]
 			}
 		}
-		if len(v) < 5 || events < 30 {
-			return 0, false
+		if len(v) < 5 {
+			return 0, 0
 		}
 		slices.Sort(v)
-		return v[len(v)/2], true
+		v = v[:len(v)-len(v)/10]
+		var sum, events float64
+		for _, x := range v {
+			sum += x
+		}
+		for j := max(0, from); j < min(len(c), to); j++ {
+			events += c[j]
+		}
+		return sum / float64(len(v)), events
 	}
-	then, ok1 := level(w0-7-lag, w1+7-lag)
-	base, ok2 := level(b0-lag, w0-lag)
-	if !ok1 || !ok2 || base <= 0 {
+	then, n1 := level(w0-7-lag, w1+7-lag)
+	base, n2 := level(b0-lag, w0-lag)
+	if then <= 0 || base <= 0 {
 		return f
 	}
-	r := min(10, max(0.1, then/base))
+	// Shrunk towards 1 as the events it rests on are few: a ward's three dossiers a day say
+	// little about its season.
+	n := min(n1, n2)
+	r := math.Exp(math.Log(then/base) * n / (n + seasonalPoolEvents))
+	r = min(10, max(0.1, r))
 	out := slices.Clone(f)
 	for i := w0; i < w1; i++ {
 		out[i] = f[i] * r
@@ -596,11 +650,17 @@ func (d *detector) seasonal(c, f []float64, dm DayModel, b0, w0, w1, first int) 
 }
 
 // windows calls fn for every window [a, e) scanned in week w: those of one to maxDays(r) days
-// ending in the week and starting at most back days before it.
-func windows(w [2]int, back int, r rule, fn func(a, e int)) {
+// ending in the week and starting at most back days before it; for a drop, only runs of days
+// whose factor f is at least minDropFactor.
+func windows(w [2]int, back int, r rule, f []float64, fn func(a, e int)) {
 	for a := w[0] - back; a < w[1]; a++ {
-		for e := max(a+1, w[0]+1); e <= min(w[1], a+r.maxDays()); e++ {
-			fn(a, e)
+		for e := a + 1; e <= min(w[1], a+r.maxDays()); e++ {
+			if r.drop && f[e-1] < minDropFactor {
+				break
+			}
+			if e > w[0] {
+				fn(a, e)
+			}
 		}
 	}
 }
@@ -615,7 +675,7 @@ func (r rule) maxDays() int {
 // windowTails appends, for every window of the week, the probability under the baseline of the
 // smallest count the rule would accept there: what the window costs in chance alarms.
 func windowTails(tails, c, f []float64, level, support, phi float64, w [2]int, back int, r rule) []float64 {
-	windows(w, back, r, func(a, e int) {
+	windows(w, back, r, f, func(a, e int) {
 		var fw float64
 		for i := a; i < e; i++ {
 			fw += f[i]
@@ -642,8 +702,8 @@ func neededScore(tails []float64, w [2]int, back int, r rule) float64 {
 	if len(tails) == 0 {
 		return minAlertScore
 	}
-	n := 0 // windows per series
-	windows(w, back, r, func(int, int) { n++ })
+	n := 0 // windows per series, counting every day as testable
+	windows(w, back, rule{days: r.maxDays()}, nil, func(int, int) { n++ })
 	weight := windowsPerWeek / float64(max(n, 1))
 	slices.Sort(tails)
 	// F(α) = weight × (Σ_{t<α} t + α × #(t ≥ α)) is increasing: find F(α) = budget.
@@ -667,6 +727,9 @@ func scan(k key, c, f []float64, level, support, phi, minScore float64, w [2]int
 	for a := w[0] - back; a < w[1]; a++ {
 		var obs, fw float64
 		for e := a + 1; e <= min(w[1], a+r.maxDays()); e++ {
+			if r.drop && f[e-1] < minDropFactor {
+				break
+			}
 			obs += c[e-1]
 			fw += f[e-1]
 			exp := level * fw
@@ -778,6 +841,9 @@ func (d *detector) alert(r rule, c candidate) Alert {
 		a.Ward, a.Category, a.Place = c.k.a, c.k.b, c.k.a
 	case AlertNegativePosts:
 		a.Ward, a.Topic, a.Place = c.k.a, c.k.b, c.k.a
+		if a.Topic == allTopics {
+			a.Topic = ""
+		}
 	default:
 		a.Unit = c.k.a
 		a.Place = d.names.unitWard[c.k.a]
@@ -817,7 +883,9 @@ func (d *detector) link(a Alert) string {
 		v.Set("category", a.Category)
 	case AlertNegativePosts:
 		page = "/sentiment"
-		v.Set("topic", a.Topic)
+		if a.Topic != "" {
+			v.Set("topic", a.Topic)
+		}
 	default:
 		v.Set("unit", a.Unit)
 	}
@@ -852,13 +920,16 @@ func (d *detector) titles(a Alert) (vi, en string) {
 		return fmt.Sprintf("Phản ánh về %s %s tăng bất thường: %s so với dự kiến %s (%s)", cat.vi, where.vi, obsVI, expVI, whenVI),
 			fmt.Sprintf("Petitions about %s %s surged: %s against %s expected (%s)", cat.en, where.en, obsEN, expEN, whenEN)
 	case AlertNegativePosts:
-		t := d.names.category(a.Topic)
+		about := label{" về " + d.names.category(a.Topic).vi, " about " + d.names.category(a.Topic).en}
+		if a.Topic == "" {
+			about = label{}
+		}
 		where := label{"nhắc đến " + ward.vi, "naming " + ward.en}
 		if a.Ward == "" {
 			where = label{"trên toàn thành phố", "across the city"}
 		}
-		return fmt.Sprintf("Bài viết tiêu cực về %s %s tăng bất thường: %s so với dự kiến %s (%s)", t.vi, where.vi, obsVI, expVI, whenVI),
-			fmt.Sprintf("Negative posts about %s %s surged: %s against %s expected (%s)", t.en, where.en, obsEN, expEN, whenEN)
+		return fmt.Sprintf("Bài viết tiêu cực%s %s tăng bất thường: %s so với dự kiến %s (%s)", about.vi, where.vi, obsVI, expVI, whenVI),
+			fmt.Sprintf("Negative posts%s %s surged: %s against %s expected (%s)", about.en, where.en, obsEN, expEN, whenEN)
 	case AlertOverdueSurge:
 		return fmt.Sprintf("Hồ sơ trễ hạn của %s tăng bất thường: %s so với dự kiến %s (%s)", unit.vi, obsVI, expVI, whenVI),
 			fmt.Sprintf("Late dossiers at %s surged: %s against %s expected (%s)", unit.en, obsEN, expEN, whenEN)
@@ -906,11 +977,16 @@ func (d *detector) explain(ctx context.Context, a *Alert) error {
 		if a.Ward != "" {
 			drivers = append(drivers, Driver{"ward", a.Ward, d.names.ward(a.Ward).vi, a.Observed, a.Expected})
 		}
-		drivers = append(drivers, Driver{"topic", a.Topic, d.names.category(a.Topic).vi, a.Observed, a.Expected})
-		query, dim = "alert_drivers_posts", "platform"
 		params["ward"], params["topic"] = a.Ward, a.Topic
-		if a.Ward == "" {
+		switch {
+		case a.Topic == "":
+			query, dim = "alert_drivers_post_topics", "topic" // which topics the rise is about
+		case a.Ward == "":
+			drivers = append(drivers, Driver{"topic", a.Topic, d.names.category(a.Topic).vi, a.Observed, a.Expected})
 			query, dim = "alert_drivers_post_wards", "ward"
+		default:
+			drivers = append(drivers, Driver{"topic", a.Topic, d.names.category(a.Topic).vi, a.Observed, a.Expected})
+			query, dim = "alert_drivers_posts", "platform"
 		}
 	default:
 		drivers = append(drivers, Driver{"unit", a.Unit, d.names.unit(a.Unit).vi, a.Observed, a.Expected})

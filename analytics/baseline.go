@@ -106,15 +106,21 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 			adj[i] = c / m.Weekday[day(i).Weekday()]
 		}
 	}
+	// Prefix sums of the adjusted counts and of the ordinary days, for the local levels.
+	sumAdj, numOrd := make([]float64, n+1), make([]int, n+1)
+	for i := range counts {
+		sumAdj[i+1], numOrd[i+1] = sumAdj[i], numOrd[i]
+		if ordinary[i] {
+			sumAdj[i+1] += adj[i]
+			numOrd[i+1]++
+		}
+	}
 	level := func(i int) (float64, bool) {
 		for _, r := range []int{14, 42} {
-			var s float64
-			var k int
-			for j := max(0, i-r); j <= min(n-1, i+r); j++ {
-				if ordinary[j] && j != i {
-					s += adj[j]
-					k++
-				}
+			lo, hi := max(0, i-r), min(n-1, i+r)+1
+			s, k := sumAdj[hi]-sumAdj[lo], numOrd[hi]-numOrd[lo]
+			if ordinary[i] {
+				s, k = s-adj[i], k-1
 			}
 			if k >= 7 {
 				return s / float64(k), true

@@ -129,9 +129,12 @@ func hotspotSummary(h Hotspot, nm names) (vi, en string) {
 			partsVI = append(partsVI, fmt.Sprintf("phản ánh về %s %s (dự kiến %s)", c.vi, obsVI, expVI))
 			partsEN = append(partsEN, fmt.Sprintf("petitions about %s %s (%s expected)", c.en, obsEN, expEN))
 		case AlertNegativePosts:
-			t := nm.category(a.Topic)
-			partsVI = append(partsVI, fmt.Sprintf("bài viết tiêu cực về %s %s (dự kiến %s)", t.vi, obsVI, expVI))
-			partsEN = append(partsEN, fmt.Sprintf("negative posts about %s %s (%s expected)", t.en, obsEN, expEN))
+			about := label{" về " + nm.category(a.Topic).vi, " about " + nm.category(a.Topic).en}
+			if a.Topic == "" {
+				about = label{}
+			}
+			partsVI = append(partsVI, fmt.Sprintf("bài viết tiêu cực%s %s (dự kiến %s)", about.vi, obsVI, expVI))
+			partsEN = append(partsEN, fmt.Sprintf("negative posts%s %s (%s expected)", about.en, obsEN, expEN))
 		case AlertOverdueSurge:
 			partsVI = append(partsVI, fmt.Sprintf("hồ sơ trễ hạn của %s %s (dự kiến %s)", nm.unit(a.Unit).vi, obsVI, expVI))
 			partsEN = append(partsEN, fmt.Sprintf("late dossiers at %s %s (%s expected)", nm.unit(a.Unit).en, obsEN, expEN))
