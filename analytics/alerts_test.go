@@ -300,28 +300,7 @@ func TestDetectAlertsRefusesLongPeriods(t *testing.T) {
 // uncertainty: 1 + 1/63.
 func TestDetectAlertsOnRollups(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t)
-	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	var events []models.PetitionEvent
-	n := 0
-	add := func(at time.Time, sub string) {
-		n++
-		p := models.Petition{ID: fmt.Sprintf("P%d", n), ReceivedAt: at, Channel: "hotline", Category: "ngap_nuoc", Subcategory: sub,
-			WardCode: "26743", Status: string(models.PetitionNew), DueAt: at.AddDate(0, 0, 5), UpdatedAt: at,
-			Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"}
-		events = append(events, p.Event(models.PetitionNew, at))
-	}
-	for d := day("2025-06-02"); d.Before(day("2025-08-04")); d = d.AddDate(0, 0, 1) {
-		add(d.Add(9*time.Hour), "")
-	}
-	for i := range 10 {
-		add(day("2025-07-30").Add(time.Duration(10+i)*time.Hour), "cong_tac")
-	}
-	if err := db.Insert(ctx, "petition_events", events); err != nil {
-		t.Fatal(err)
-	}
+	db := alertFixtureDB(t, false)
 	dims, err := store.LoadDimensions(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -392,5 +371,97 @@ func TestDetectAlertsOnRollups(t *testing.T) {
 		if got, err := DetectAlerts(ctx, db, per, Scope{}); err != nil || len(got) != 0 {
 			t.Errorf("%s: %d alerts (err %v), want none", per, len(got), err)
 		}
+	}
+}
+
+// alertFixtureDB is a migrated database with the petitions of TestDetectAlertsOnRollups and,
+// with posts, negative posts about flooding naming the same ward: one every other day from 2 June,
+// and eight more on 30 July.
+func alertFixtureDB(t *testing.T, posts bool) store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var events []models.PetitionEvent
+	n := 0
+	add := func(at time.Time, sub string) {
+		n++
+		p := models.Petition{ID: fmt.Sprintf("P%d", n), ReceivedAt: at, Channel: "hotline", Category: "ngap_nuoc", Subcategory: sub,
+			WardCode: "26743", Status: string(models.PetitionNew), DueAt: at.AddDate(0, 0, 5), UpdatedAt: at,
+			Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"}
+		events = append(events, p.Event(models.PetitionNew, at))
+	}
+	for d := day("2025-06-02"); d.Before(day("2025-08-04")); d = d.AddDate(0, 0, 1) {
+		add(d.Add(9*time.Hour), "")
+	}
+	for i := range 10 {
+		add(day("2025-07-30").Add(time.Duration(10+i)*time.Hour), "cong_tac")
+	}
+	if err := db.Insert(ctx, "petition_events", events); err != nil {
+		t.Fatal(err)
+	}
+	if !posts {
+		return db
+	}
+	var rows []models.Post
+	post := func(at time.Time) {
+		n++
+		rows = append(rows, models.Post{ID: fmt.Sprintf("post-%d", n), Platform: "facebook", PublishedAt: at, WardCode: "26743",
+			Topic: "ngap_nuoc", SentimentLabel: "negative", SentimentSource: "lexicon", FirstSeen: true,
+			Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"})
+	}
+	for d := day("2025-06-02"); d.Before(day("2025-08-04")); d = d.AddDate(0, 0, 2) {
+		post(d.Add(20 * time.Hour))
+	}
+	for i := range 8 {
+		post(day("2025-07-30").Add(time.Duration(12+i) * time.Hour))
+	}
+	if err := db.Insert(ctx, "posts", rows); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestHotspotsOnRollups: the flooding petitions of 30 July and a burst of negative posts about
+// flooding naming the same ward on the same day make one hotspot of two streams.
+func TestHotspotsOnRollups(t *testing.T) {
+	ctx := context.Background()
+	db := alertFixtureDB(t, true)
+	p, _ := models.ParsePeriod("2025-W31")
+	hs, err := Hotspots(ctx, db, p, Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 1 {
+		t.Fatalf("%d hotspots, want 1: %+v", len(hs), hs)
+	}
+	h := hs[0]
+	if h.Ward != "26743" || len(h.Alerts) != 2 || fmt.Sprint(h.Streams) != "[petitions posts]" ||
+		!h.Start.Equal(day("2025-07-30")) || !h.End.Equal(day("2025-07-31")) {
+		t.Errorf("hotspot = %+v, want ward 26743 on 30 July with a petition and a posts alert", h)
+	}
+	if want := round2((h.Alerts[0].Score + h.Alerts[1].Score) * 1.5); h.Score != want {
+		t.Errorf("score %v, want %v", h.Score, want)
+	}
+	var posts Alert
+	for _, a := range h.Alerts {
+		if a.Kind == AlertNegativePosts {
+			posts = a
+		}
+	}
+	// The ward's flooding posts: 8 + 1 on 30 July against a level of about half a post a day.
+	if posts.Ward != "26743" || posts.Topic != "ngap_nuoc" || posts.Observed != 9 || posts.Expected > 1 ||
+		posts.Link != "/sentiment?from=2025-07-30&to=2025-07-30&topic=ngap_nuoc&ward=26743" {
+		t.Errorf("posts alert = %+v", posts)
+	}
+	if !strings.Contains(h.SummaryVI, "2 luồng dữ liệu") || !strings.Contains(h.SummaryEN, "2 streams rose together") {
+		t.Errorf("summaries %q / %q", h.SummaryVI, h.SummaryEN)
+	}
+	// Another week has no hotspot.
+	prev, _ := models.ParsePeriod("2025-W30")
+	if hs, err := Hotspots(ctx, db, prev, Scope{}); err != nil || len(hs) != 0 {
+		t.Errorf("week 30: %d hotspots (err %v), want none", len(hs), err)
 	}
 }
