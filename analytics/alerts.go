@@ -186,14 +186,27 @@ type driverRow struct {
 // now) within scope s, most severe first.
 //
 // The period is cut into weeks from p.From (the last one shorter when p is not whole weeks);
-// each week is tested against the baseline of the eight weeks before it, on the daily rollups:
-// petitions per ward × category, negative posts per ward × topic, dossiers received per unit
-// (drops and surges) and dossiers ended late per unit (against the unit's usual late share of
-// what ended). Every window of one to seven days of a week is scanned, and the most significant
-// window of a series becomes its alert when it clears the score and effect thresholds. A week
-// with fewer than four weeks of data before it is not tested. p longer than MaxAlertPeriodDays
-// is refused with an error matching models.ErrInvalid. The scope filters the alerts (a ward
-// also keeps the alerts of the units governing it).
+// each week is tested against the baseline of the eight weeks before it, on the daily rollups
+// (0005_rollups.sql): petitions per ward × category and per category city-wide
+// (petition_intake_daily); negative posts per ward × topic, per ward on every topic and per topic
+// city-wide (post_daily); dossiers received per unit, drops and surges (dossier_intake_daily);
+// and dossiers ended late per unit against the unit's usual late share of what ended
+// (dossier_outcome_daily). Expected counts follow the day factors of the stream (weekdays,
+// month ends, holidays and Tết from the dated calendar), a year-on-year seasonal ratio when
+// there is a year of history, and the series' own level (baseline.go). Every window of one to
+// seven days of a week (late dossiers: up to fourteen, reaching back a week) is scanned; the
+// most significant window of a series becomes its alert when it clears both the effect rule of
+// its kind (at least 2.5 times the expectation and three events more for petitions and posts;
+// twice and four more for late dossiers; 1.8 times and fifteen more for intake surges; 40% or
+// less, five fewer, of at least eight expected for drops) and the score its family needs under
+// its false-alarm budget. A city-wide or all-topic alert mostly explained by finer alerts is
+// not repeated. A week with fewer than four weeks of data before it is not tested. Drivers come
+// from the rollups and, for dossiers, from dossier_events by its key (status, unit, time).
+//
+// p longer than MaxAlertPeriodDays is refused with an error matching models.ErrInvalid. The
+// scope filters the alerts: a ward keeps the alerts placed in it (Place: its petitions and
+// posts, and those of its people's committee), a unit, category or field those of that unit,
+// category or of dossiers, a platform those of posts.
 func DetectAlerts(ctx context.Context, q Querier, p models.Period, s Scope) ([]Alert, error) {
 	return detectWith(ctx, q, DefaultCalendar(), p, s)
 }
