@@ -337,7 +337,8 @@ func (d *detector) load(ctx context.Context, name string, from, to int, into fun
 	return nil
 }
 
-// key names a series: a is the ward or unit, b the category or topic ("" for units).
+// key names a series: a is the ward or unit ("" city-wide), b its group: the category, the
+// topic (allTopics: every topic), or for a unit the unit again.
 type key struct{ a, b string }
 
 // countStream is a stream of count series grouped by b, with city-wide totals per group.
@@ -354,7 +355,8 @@ func (d *detector) newStream(kind string, r rule) *countStream {
 	return &countStream{kind: kind, rule: r, city: map[string][]float64{}, total: make([]float64, d.n), series: map[key][]float64{}}
 }
 
-func (cs *countStream) add(m map[string][]float64, k string, n, i int, v float64) {
+// addTo adds v to day i of the series m[k] of n days, making it when missing.
+func addTo(m map[string][]float64, k string, n, i int, v float64) {
 	s, ok := m[k]
 	if !ok {
 		s = make([]float64, n)
@@ -388,7 +390,7 @@ func firstData(total []float64) int {
 func (d *detector) petitions(ctx context.Context) ([]Alert, error) {
 	cs := d.newStream(seriesPetitions, rulePetitions)
 	if err := d.load(ctx, "alert_petitions_city", 0, d.n, func(r alertRow, i int) {
-		cs.add(cs.city, r.B, d.n, i, float64(r.N))
+		addTo(cs.city, r.B, d.n, i, float64(r.N))
 		cs.total[i] += float64(r.N)
 	}); err != nil {
 		return nil, err
@@ -405,7 +407,7 @@ func (d *detector) petitions(ctx context.Context) ([]Alert, error) {
 func (d *detector) posts(ctx context.Context) ([]Alert, error) {
 	cs := d.newStream(seriesNegativePosts, rulePosts)
 	if err := d.load(ctx, "alert_posts_city", 0, d.n, func(r alertRow, i int) {
-		cs.add(cs.city, r.B, d.n, i, float64(r.N))
+		addTo(cs.city, r.B, d.n, i, float64(r.N))
 		cs.total[i] += float64(r.N)
 	}); err != nil {
 		return nil, err
@@ -428,7 +430,7 @@ func (d *detector) dossiers(ctx context.Context) ([]Alert, error) {
 	// department's enrolment months) to be read from their own last year.
 	intake := d.newStream(seriesDossierIntake, ruleSurge)
 	if err := d.load(ctx, "alert_dossier_intake", 0, d.n, func(r alertRow, i int) {
-		intake.add(intake.city, r.A, d.n, i, float64(r.N))
+		addTo(intake.city, r.A, d.n, i, float64(r.N))
 		intake.total[i] += float64(r.N)
 	}); err != nil {
 		return nil, err
@@ -445,8 +447,8 @@ func (d *detector) dossiers(ctx context.Context) ([]Alert, error) {
 	late, ended := map[string][]float64{}, map[string][]float64{}
 	cityLate, cityEnded := make([]float64, d.n), make([]float64, d.n)
 	if err := d.load(ctx, "alert_dossier_outcome", d.index(d.from)-baselineDays, d.n, func(r alertRow, i int) {
-		intake.add(late, r.A, d.n, i, float64(r.N))
-		intake.add(ended, r.A, d.n, i, float64(r.M))
+		addTo(late, r.A, d.n, i, float64(r.N))
+		addTo(ended, r.A, d.n, i, float64(r.M))
 		cityLate[i] += float64(r.N)
 		cityEnded[i] += float64(r.M)
 	}); err != nil {
@@ -611,39 +613,37 @@ func explainedByPlaces(found []candidate) []candidate {
 // seasonal is the day factor f of a group times its year-on-year seasonal ratio for week
 // [w0, w1): the group's calendar-adjusted level on the ordinary days around the same week a year
 // (52 weeks) earlier, over its level on the ordinary days of last year's baseline — each level
-// the median of count / factor over those days, so that a storm last year does not count as
+// leaving out the busiest tenth of the days, so that a storm last year does not count as
 // season. Holidays move from year to year (Tết by up to three weeks), so only ordinary days say
 // what the season was. The ratio is 1 without a year of history or with too few days or events
 // in it, shrunk towards 1 when those rest on few events, and clamped to [0.1, 10] (the rains
-// multiply flooding petitions by four or five). Each level is a mean that leaves out the
-// highest tenth of the days, so that a storm last year does not count as season. The baseline days keep f: the level is fitted on them.
+// multiply flooding petitions by four or five). The baseline days keep f: the level is fitted on them.
 func (d *detector) seasonal(c, f []float64, dm DayModel, b0, w0, w1, first int) []float64 {
 	const lag = 364
 	if b0-lag < first {
 		return f
 	}
-	// level is the mean count / factor over the ordinary days of [from, to), the highest tenth
-	// of the days left out, and the events it rests on.
+	// level is the count over the factor summed over the ordinary days of [from, to), the
+	// highest tenth of the days (by count / factor) left out, and the events it rests on.
 	level := func(from, to int) (float64, float64) {
-		var v []float64
+		type obs struct{ c, f float64 }
+		var v []obs
 		for j := max(0, from); j < min(len(c), to); j++ {
 			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == DayOrdinary {
-				v = append(v, c[j]/fj)
+				v = append(v, obs{c[j], fj})
 			}
 		}
 		if len(v) < 5 {
 			return 0, 0
 		}
-		slices.Sort(v)
+		slices.SortFunc(v, func(a, b obs) int { return cmp.Compare(a.c/a.f, b.c/b.f) })
 		v = v[:len(v)-len(v)/10]
-		var sum, events float64
+		var sc, sf float64
 		for _, x := range v {
-			sum += x
+			sc += x.c
+			sf += x.f
 		}
-		for j := max(0, from); j < min(len(c), to); j++ {
-			events += c[j]
-		}
-		return sum / float64(len(v)), events
+		return sc / sf, sc
 	}
 	then, n1 := level(w0-7-lag, w1+7-lag)
 	base, n2 := level(b0-lag, w0-lag)

@@ -24,8 +24,9 @@ import (
 // uncertainty of the level. Small wards therefore need several cases, not one, to alarm.
 
 // DayModel is the day-factor model of one stream. The factor of an ordinary day is
-// Weekday[wd] (times MonthEnd in the last four days of a month); holidays and the Tết break
-// replace the weekday pattern by their factor; the weeks around Tết multiply it.
+// Weekday[wd], times MonthEnd in the last four days of a month; holidays and the Tết break
+// replace the weekday pattern by their factor; the weeks around Tết multiply it (and a month
+// end among them still counts).
 type DayModel struct {
 	Weekday  [7]float64 // by time.Weekday, mean 1 over the week
 	MonthEnd float64
@@ -51,11 +52,9 @@ func (m *DayModel) Factor(cal *Calendar, t time.Time) float64 {
 	if replaces(typ) {
 		return m.Special[typ]
 	}
-	f := m.Weekday[t.In(models.Location).Weekday()]
-	if typ == DayOrdinary && monthEnd(t) {
+	f := m.Weekday[t.In(models.Location).Weekday()] * m.Special[typ]
+	if monthEnd(t) {
 		f *= m.MonthEnd
-	} else if typ != DayOrdinary {
-		f *= m.Special[typ]
 	}
 	return f
 }
@@ -63,8 +62,9 @@ func (m *DayModel) Factor(cal *Calendar, t time.Time) float64 {
 // FitDayModel fits the day factors of a stream on its daily totals: counts[i] is the count of
 // the local day start+i. Weekday factors are the mean count of each weekday over the ordinary
 // days (not holidays, not near Tết, not month ends), divided by the mean over the week. The
-// other factors compare their days with the local level: the mean weekday-adjusted count of the
-// ordinary days within two weeks (six when fewer than seven are that close). A special day type
+// other factors compare their days with the local level: the count of the ordinary days within
+// two weeks over the sum of their weekday factors (six weeks when fewer than seven are that
+// close). A special day type
 // with fewer than minSpecialDays days or minSpecialExpected expected events keeps the calendar's
 // default for the stream.
 func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults HolidayFactors) DayModel {
@@ -99,64 +99,73 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 			m.Weekday[wd] = sum[wd] / cnt[wd] / (mean / 7)
 		}
 	}
-	// Adjusted counts of the ordinary days, and the local level of every day.
-	adj := make([]float64, n)
+	// The local level of every day: the ordinary days' counts within two weeks over their
+	// weekday factors (six weeks when fewer than seven days are that close). A ratio of sums,
+	// not a mean of ratios: a quiet Sunday's one dossier over a factor of 0.03 must not weigh
+	// as thirty ordinary days.
+	sumC, sumW, numOrd := make([]float64, n+1), make([]float64, n+1), make([]int, n+1)
 	for i, c := range counts {
-		if ordinary[i] && m.Weekday[day(i).Weekday()] > 0 {
-			adj[i] = c / m.Weekday[day(i).Weekday()]
-		}
-	}
-	// Prefix sums of the adjusted counts and of the ordinary days, for the local levels.
-	sumAdj, numOrd := make([]float64, n+1), make([]int, n+1)
-	for i := range counts {
-		sumAdj[i+1], numOrd[i+1] = sumAdj[i], numOrd[i]
+		sumC[i+1], sumW[i+1], numOrd[i+1] = sumC[i], sumW[i], numOrd[i]
 		if ordinary[i] {
-			sumAdj[i+1] += adj[i]
+			sumC[i+1] += c
+			sumW[i+1] += m.Weekday[day(i).Weekday()]
 			numOrd[i+1]++
 		}
 	}
 	level := func(i int) (float64, bool) {
 		for _, r := range []int{14, 42} {
 			lo, hi := max(0, i-r), min(n-1, i+r)+1
-			s, k := sumAdj[hi]-sumAdj[lo], numOrd[hi]-numOrd[lo]
+			c, w, k := sumC[hi]-sumC[lo], sumW[hi]-sumW[lo], numOrd[hi]-numOrd[lo]
 			if ordinary[i] {
-				s, k = s-adj[i], k-1
+				c, w, k = c-counts[i], w-m.Weekday[day(i).Weekday()], k-1
 			}
-			if k >= 7 {
-				return s / float64(k), true
+			if k >= 7 && w > 0 {
+				return c / w, true
 			}
 		}
 		return 0, false
 	}
 	var obs, exp, days [numDayTypes + 1]float64 // index numDayTypes: month ends
-	for i, c := range counts {
-		t := types[i]
-		k := int(t)
-		if t == DayOrdinary {
-			if ordinary[i] {
-				continue
-			}
-			k = int(numDayTypes)
-		}
-		l, ok := level(i)
-		if !ok {
-			continue
-		}
-		e := l
-		if !replaces(t) {
-			e *= m.Weekday[day(i).Weekday()]
-		}
-		obs[k] += c
-		exp[k] += e
-		days[k]++
-	}
 	fitted := func(k int, def float64) (float64, bool) {
 		if days[k] >= minSpecialDays && exp[k] >= minSpecialExpected {
 			return obs[k] / exp[k], true
 		}
 		return def, false
 	}
-	m.MonthEnd, _ = fitted(int(numDayTypes), 1)
+	// Month ends first: the weeks around Tết that end a month carry its rush too.
+	m.MonthEnd = 1
+	for pass := range 2 {
+		for i, c := range counts {
+			t := types[i]
+			k := int(t)
+			switch {
+			case t == DayOrdinary && ordinary[i]:
+				continue
+			case t == DayOrdinary:
+				k = int(numDayTypes)
+			}
+			if (pass == 0) != (k == int(numDayTypes)) {
+				continue
+			}
+			l, ok := level(i)
+			if !ok {
+				continue
+			}
+			e := l
+			if !replaces(t) {
+				e *= m.Weekday[day(i).Weekday()]
+				if t != DayOrdinary && monthEnd(day(i)) {
+					e *= m.MonthEnd
+				}
+			}
+			obs[k] += c
+			exp[k] += e
+			days[k]++
+		}
+		if pass == 0 {
+			m.MonthEnd, _ = fitted(int(numDayTypes), 1)
+		}
+	}
 	m.Special[DayOrdinary] = 1
 	for t := DayHoliday; t < numDayTypes; t++ {
 		m.Special[t], m.Estimated[t] = fitted(int(t), defaults.of(t))
