@@ -1,0 +1,467 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/store"
+	"github.com/govpulse/govpulse/store/storetest"
+)
+
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, s, models.Location)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestCalendarTypes(t *testing.T) {
+	cal := DefaultCalendar()
+	tests := []struct {
+		date string
+		want DayType
+	}{
+		// Tết 2025: first day 29/1; the official break 25/1–2/2.
+		{"2025-01-03", DayOrdinary},
+		{"2025-01-04", DayPreTetRamp}, // 21 days before the break
+		{"2025-01-17", DayPreTetRamp},
+		{"2025-01-18", DayPreTet}, // the week before the break
+		{"2025-01-24", DayPreTet},
+		{"2025-01-25", DayTetBreak},
+		{"2025-01-29", DayTetBreak},
+		{"2025-02-02", DayTetBreak},
+		{"2025-02-03", DayPostTet},
+		{"2025-02-12", DayPostTet},
+		{"2025-02-13", DayOrdinary},
+		// Solar holidays, the Hùng Kings' day (10/3 lunar) and the extra National Day day.
+		{"2025-01-01", DayHoliday},
+		{"2025-04-07", DayHoliday},
+		{"2025-04-30", DayHoliday},
+		{"2025-05-01", DayHoliday},
+		{"2025-09-01", DayHoliday},
+		{"2025-09-02", DayHoliday},
+		{"2025-09-03", DayOrdinary},
+		{"2024-09-03", DayHoliday},
+		// Tết of every year of the calendar, on its first day.
+		{"2020-01-25", DayTetBreak}, {"2021-02-12", DayTetBreak}, {"2022-02-01", DayTetBreak},
+		{"2023-01-22", DayTetBreak}, {"2024-02-10", DayTetBreak}, {"2026-02-17", DayTetBreak},
+		{"2027-02-06", DayTetBreak}, {"2028-01-26", DayTetBreak}, {"2029-02-13", DayTetBreak},
+		{"2030-02-03", DayTetBreak},
+		// Without an announced break: 29 Tết to 4 Tết (2027: 4/2–10/2).
+		{"2027-02-03", DayPreTet}, {"2027-02-04", DayTetBreak}, {"2027-02-10", DayTetBreak}, {"2027-02-11", DayPostTet},
+		{"2030-04-12", DayHoliday},
+		// Outside the calendar's years nothing is known.
+		{"2031-01-01", DayOrdinary},
+	}
+	for _, tt := range tests {
+		if got := cal.TypeOf(day(tt.date)); got != tt.want {
+			t.Errorf("TypeOf(%s) = %s, want %s", tt.date, got, tt.want)
+		}
+	}
+	if !cal.Covers(day("2030-12-31")) || cal.Covers(day("2031-01-01")) || cal.Covers(day("2019-12-31")) {
+		t.Error("Covers: want 2020–2030")
+	}
+}
+
+func TestParseCalendarRefusesBadData(t *testing.T) {
+	good := string(holidaysYAML)
+	tests := []struct{ name, src, field string }{
+		{"not yaml", "years: [", "holidays"},
+		{"bad date", strings.Replace(good, "lunar_new_year: 2025-01-29", "lunar_new_year: 2025-01-32", 1), "holidays.years[5].lunar_new_year"},
+		{"tết in march", strings.Replace(good, "lunar_new_year: 2025-01-29", "lunar_new_year: 2025-03-01", 1), "holidays.years[5].lunar_new_year"},
+		{"break without tết", strings.Replace(good, "tet_break: [2025-01-25, 2025-02-02]", "tet_break: [2025-01-20, 2025-01-24]", 1), "holidays.years[5].tet_break"},
+		{"gap in years", strings.Replace(good, "year: 2025", "year: 2035", 1), "holidays.years[5]"},
+		{"no defaults", good[:strings.Index(good, "defaults:")], "holidays.defaults"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseCalendar([]byte(tt.src))
+			var fe *models.FieldError
+			if !errors.Is(err, models.ErrInvalid) || !errors.As(err, &fe) || fe.Field != tt.field {
+				t.Fatalf("err = %v, want a FieldError on %s", err, tt.field)
+			}
+		})
+	}
+}
+
+// TestFitDayModel fits a made-up stream with a known shape: level 100 a day, weekday factors
+// Mon–Sun 1.5 1.3 1.2 1.1 1.0 0.6 0.3 (they sum to 7, so they are their own normalisation),
+// month ends (last four days) 1.2 times the weekday, public holidays 5 whatever the weekday.
+// The fit must give these numbers back exactly; the Tết day types, absent from the data, keep
+// the calendar's defaults.
+func TestFitDayModel(t *testing.T) {
+	cal := DefaultCalendar()
+	weekday := [7]float64{0.3, 1.5, 1.3, 1.2, 1.1, 1.0, 0.6} // by time.Weekday, Sunday first
+	start := day("2025-03-03")
+	end := day("2025-09-08") // 27 weeks: 7/4, 30/4, 1/5, 1/9, 2/9 are holidays
+	var counts []float64
+	holidays := 0
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		switch {
+		case cal.TypeOf(d) == DayHoliday:
+			counts = append(counts, 5)
+			holidays++
+		case monthEnd(d):
+			counts = append(counts, 100*weekday[d.Weekday()]*1.2)
+		default:
+			counts = append(counts, 100*weekday[d.Weekday()])
+		}
+	}
+	if holidays != 5 {
+		t.Fatalf("fixture has %d holidays, want 5", holidays)
+	}
+	defaults := cal.Defaults(seriesPetitions)
+	m := FitDayModel(cal, start, counts, defaults)
+	for wd := range 7 {
+		if math.Abs(m.Weekday[wd]-weekday[wd]) > 1e-12 {
+			t.Errorf("Weekday[%s] = %v, want %v", time.Weekday(wd), m.Weekday[wd], weekday[wd])
+		}
+	}
+	if math.Abs(m.MonthEnd-1.2) > 1e-12 {
+		t.Errorf("MonthEnd = %v, want 1.2", m.MonthEnd)
+	}
+	if math.Abs(m.Special[DayHoliday]-0.05) > 1e-12 || !m.Estimated[DayHoliday] {
+		t.Errorf("holiday factor = %v (estimated %v), want 0.05 from the data", m.Special[DayHoliday], m.Estimated[DayHoliday])
+	}
+	if m.Special[DayTetBreak] != defaults.TetBreak || m.Estimated[DayTetBreak] || m.Special[DayPreTet] != defaults.PreTet {
+		t.Errorf("Tết factors = %v, want the defaults %+v", m.Special, defaults)
+	}
+	// Factor: an ordinary Monday, a month-end Monday (31/3), a holiday Monday (7/4), a pre-Tết
+	// Monday (20/1/2025, outside the data: the default), a Sunday.
+	for _, tt := range []struct {
+		date string
+		want float64
+	}{{"2025-03-10", 1.5}, {"2025-03-31", 1.8}, {"2025-04-07", 0.05}, {"2025-01-20", 1.5 * defaults.PreTet}, {"2025-03-09", 0.3}} {
+		if got := m.Factor(cal, day(tt.date)); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("Factor(%s) = %v, want %v", tt.date, got, tt.want)
+		}
+	}
+}
+
+func TestSeriesLevel(t *testing.T) {
+	ones := func(n int, v float64) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = v
+		}
+		return s
+	}
+	// Four weeks at 1 a day, one of them at 4 a day: the extreme week is left out.
+	counts := append(ones(7, 4), ones(21, 1)...)
+	if l, sup := seriesLevel(counts, ones(28, 1), 0, 0); l != 1 || sup != 21 {
+		t.Errorf("level with an incident week = %v (support %v), want 1 (21)", l, sup)
+	}
+	// Weekday factors: 14 events over factors summing to 28 → 0.5.
+	f := ones(28, 2)
+	if l, _ := seriesLevel(ones(28, 0.5*2*0.5), f, 0, 0); math.Abs(l-0.25) > 1e-12 {
+		t.Errorf("level = %v, want 0.25", l)
+	}
+	// Two silent weeks and a prior of 0.5 weighing 14 days: (0 + 14×0.5) / (14 + 14) = 0.25;
+	// with fewer than four weeks nothing is left out.
+	if l, sup := seriesLevel(ones(14, 0), ones(14, 1), 0.5, 14); l != 0.25 || sup != 28 {
+		t.Errorf("pooled level = %v (support %v), want 0.25 (28)", l, sup)
+	}
+}
+
+func TestPoissonTailsAndBand(t *testing.T) {
+	near := func(got, want, tol float64) bool { return math.Abs(got-want) <= tol*math.Max(1, math.Abs(want)) }
+	// P(Poisson(0.5) ≥ 3) = 1 − e^−0.5 (1 + 0.5 + 0.125) = 0.0143877.
+	if got := upperTail(3, 0.5, 1); !near(got, 0.0143877, 1e-5) {
+		t.Errorf("upperTail(3, 0.5) = %v, want 0.0143877", got)
+	}
+	// Quasi-Poisson with φ = 2: 6 against 1 is 3 against 0.5.
+	if got := upperTail(6, 1, 2); !near(got, 0.0143877, 1e-5) {
+		t.Errorf("upperTail(6, 1, φ=2) = %v, want 0.0143877", got)
+	}
+	// P(Poisson(10) ≤ 1) = 11 e^−10 = 4.99399e-4.
+	if got := lowerTail(1, 10, 1); !near(got, 4.99399e-4, 1e-5) {
+		t.Errorf("lowerTail(1, 10) = %v, want 4.99399e-4", got)
+	}
+	// P(Poisson(20) ≥ 40) = 1.5017e-5 (continued-fraction branch).
+	if got := upperTail(40, 20, 1); !near(got, 1.5017e-5, 1e-3) {
+		t.Errorf("upperTail(40, 20) = %v, want 1.5017e-5", got)
+	}
+	if upperTail(0, 3, 1) != 1 || lowerTail(-1, 3, 1) != 0 || upperTail(2, 0, 1) != 0 {
+		t.Error("tails at the edges")
+	}
+	// Poisson(10): P(X ≤ 3) = 0.0103 < 0.025 ≤ P(X ≤ 4) = 0.0293; P(X ≤ 16) = 0.9730 < 0.975 ≤
+	// P(X ≤ 17) = 0.9857. With φ = 2 the same quantiles of Poisson(10), doubled.
+	for _, tt := range []struct{ mu, phi, low, high float64 }{{10, 1, 4, 17}, {20, 2, 8, 34}, {0, 1, 0, 0}} {
+		if lo, hi := band(tt.mu, tt.phi); lo != tt.low || hi != tt.high {
+			t.Errorf("band(%v, φ=%v) = [%v, %v], want [%v, %v]", tt.mu, tt.phi, lo, hi, tt.low, tt.high)
+		}
+	}
+}
+
+func TestDispersion(t *testing.T) {
+	var obs, exp []float64
+	for i := range 21 {
+		exp = append(exp, 10)
+		obs = append(obs, 10+3*float64(1-2*(i%2))) // ±3: (o−e)²/e = 0.9 each
+	}
+	// Pairs expecting fewer than five events do not count, however wild.
+	obs, exp = append(obs, 40), append(exp, 1)
+	if got, want := dispersion(obs, exp), 0.9/chi2Median; math.Abs(got-want) > 1e-12 {
+		t.Errorf("dispersion = %v, want %v", got, want)
+	}
+	if got := dispersion(obs[:19], exp[:19]); got != 1 {
+		t.Errorf("dispersion of 19 pairs = %v, want 1", got)
+	}
+	calm := []float64{10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10}
+	if got := dispersion(calm, calm); got != 1 {
+		t.Errorf("dispersion of a perfect fit = %v, want 1 (never below Poisson)", got)
+	}
+}
+
+func TestScanFindsTheWindow(t *testing.T) {
+	c := []float64{0, 0, 5, 4, 0, 0, 0}
+	f := []float64{1, 1, 1, 1, 1, 1, 1}
+	best, ok := scan(key{"W", "cat"}, c, f, 0.2, 1e9, 1, 3, [2]int{0, 7}, 0, rulePetitions)
+	if !ok || best.start != 2 || best.end != 4 || best.obs != 9 || math.Abs(best.exp-0.4) > 1e-12 {
+		t.Fatalf("scan = %+v, %v; want days 2–3 with 9 against 0.4", best, ok)
+	}
+	// Two cases against 0.2 a day pass no rule: the excess must be at least three.
+	if _, ok := scan(key{"W", "cat"}, []float64{0, 2, 0, 0, 0, 0, 0}, f, 0.01, 1e9, 1, 3, [2]int{0, 7}, 0, rulePetitions); ok {
+		t.Error("two cases alarmed")
+	}
+	// A drop: 1 against 12 a day on one day.
+	best, ok = scan(key{"U", "U"}, []float64{12, 1, 12, 12, 12, 12, 12}, f, 12, 1e9, 1, 3, [2]int{0, 7}, 0, ruleDrop)
+	if !ok || best.start != 1 || best.end != 2 {
+		t.Fatalf("drop scan = %+v, %v; want day 1", best, ok)
+	}
+}
+
+func TestJoinHotspots(t *testing.T) {
+	mk := func(kind string, stream models.Stream, ward, from, to string, score float64) Alert {
+		return Alert{ID: kind + ward + from, Kind: kind, Stream: stream, Place: ward, Ward: ward, Category: "ngap_nuoc", Topic: "ngap_nuoc",
+			Start: day(from), End: day(to), Observed: 10, Expected: 2, Score: score, Severity: severityOf(score)}
+	}
+	late := mk(AlertOverdueSurge, models.StreamDossiers, "W1", "2025-07-05", "2025-07-08", 5)
+	late.Ward, late.Unit = "", "U1"
+	alerts := []Alert{
+		mk(AlertPetitionSurge, models.StreamPetitions, "W1", "2025-07-01", "2025-07-04", 8),
+		mk(AlertNegativePosts, models.StreamPosts, "W1", "2025-07-02", "2025-07-04", 6),
+		late, // starts a day after the others end: within the three days
+		mk(AlertPetitionSurge, models.StreamPetitions, "W2", "2025-07-01", "2025-07-03", 20),
+		mk(AlertPetitionSurge, models.StreamPetitions, "W3", "2025-07-01", "2025-07-03", 6),
+		mk(AlertNegativePosts, models.StreamPosts, "W3", "2025-07-10", "2025-07-11", 6), // a week later: apart
+		mk(AlertNegativePosts, models.StreamPosts, "W4", "2025-07-02", "2025-07-03", 4),
+		mk(AlertPetitionSurge, models.StreamPetitions, "W4", "2025-07-02", "2025-07-04", 30),
+	}
+	nm := names{wards: map[string]models.Ward{"W1": {Code: "W1", FullName: "Phường Một", NameEN: "Ward One"}},
+		units: map[string]models.Unit{"U1": {Code: "U1", Name: "UBND Phường Một", NameEN: "Ward One People's Committee"}},
+		cats:  map[string]models.PetitionCategory{"ngap_nuoc": {Code: "ngap_nuoc", NameVI: "Ngập nước", NameEN: "Flooding"}}}
+	hs := joinHotspots(alerts, nm)
+	if len(hs) != 2 {
+		t.Fatalf("%d hotspots, want 2 (W4, W1): %+v", len(hs), hs)
+	}
+	// W4: (30 + 4) × 1.5 = 51, critical (its petitions are). W1: (8 + 6 + 5) × 1.5 × 1.5 =
+	// 42.75, medium raised to high by its three streams. Critical first.
+	w4, w1 := hs[0], hs[1]
+	if w4.Ward != "W4" || w4.Score != 51 || w4.Severity != SeverityCritical || len(w4.Alerts) != 2 {
+		t.Errorf("first hotspot = %s score %v %s with %d alerts, want W4 51 critical 2", w4.Ward, w4.Score, w4.Severity, len(w4.Alerts))
+	}
+	if w1.Ward != "W1" || w1.Score != 42.75 || w1.Severity != SeverityHigh || len(w1.Streams) != 3 ||
+		!w1.Start.Equal(day("2025-07-01")) || !w1.End.Equal(day("2025-07-08")) {
+		t.Errorf("second hotspot = %+v, want W1 42.75 high over 1–7 July with 3 streams", w1)
+	}
+	wantVI := "Phường Một, 01/07–07/07/2025: 3 luồng dữ liệu cùng tăng bất thường — phản ánh về Ngập nước 10 (dự kiến 2); bài viết tiêu cực về Ngập nước 10 (dự kiến 2); hồ sơ trễ hạn của UBND Phường Một 10 (dự kiến 2)."
+	wantEN := "Ward One, 1 Jul–7 Jul 2025: 3 streams rose together — petitions about Flooding 10 (2 expected); negative posts about Flooding 10 (2 expected); late dossiers at Ward One People's Committee 10 (2 expected)."
+	if w1.SummaryVI != wantVI || w1.SummaryEN != wantEN {
+		t.Errorf("summaries:\n%s\n%s\nwant\n%s\n%s", w1.SummaryVI, w1.SummaryEN, wantVI, wantEN)
+	}
+}
+
+func TestDetectAlertsRefusesLongPeriods(t *testing.T) {
+	p, _ := models.ParsePeriod("2025")
+	if _, err := DetectAlerts(context.Background(), nil, p, Scope{}); !errors.Is(err, models.ErrInvalid) {
+		t.Errorf("a year: err = %v, want ErrInvalid", err)
+	}
+	if _, err := DetectAlerts(context.Background(), nil, models.Period{}, Scope{}); !errors.Is(err, models.ErrInvalid) {
+		t.Errorf("no period: err = %v, want ErrInvalid", err)
+	}
+}
+
+// TestDetectAlertsOnRollups stores a hand-made petition history and checks the alert end to
+// end. Ward 26743 sends one flooding petition a day from 2 June to 3 August 2025 (no holiday in
+// between); on Wednesday 30 July ten more arrive, about blocked drains. The day model is flat
+// (every weekday has the same mean; month ends and holidays lack the support to be fitted and
+// keep their defaults, and none falls on the tested week's working days... except 28–31 July,
+// month ends, whose default factor is 1). The level over the eight weeks before 28 July is
+// (49 + 14 × 1) / (49 + 14) = 1 (the extreme week left out, pooled with a prior of 1 a day), so
+// 30 July expects 1 and sees 11. φ = 1 (too few weekly pairs to measure it) inflated by the level's
+// uncertainty: 1 + 1/63.
+func TestDetectAlertsOnRollups(t *testing.T) {
+	ctx := context.Background()
+	db := alertFixtureDB(t, false)
+	dims, err := store.LoadDimensions(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ward models.Ward
+	for _, w := range dims.Wards {
+		if w.Code == "26743" {
+			ward = w
+		}
+	}
+	var cat models.PetitionCategory
+	for _, c := range dims.Categories {
+		if c.Code == "ngap_nuoc" {
+			cat = c
+		}
+	}
+	p, _ := models.ParsePeriod("2025-W31") // 28 July – 3 August
+	alerts, err := DetectAlerts(ctx, db, p, Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The ward's alert; the city-wide series is the same petitions and is not repeated.
+	if len(alerts) != 1 {
+		t.Fatalf("%d alerts, want 1: %+v", len(alerts), alerts)
+	}
+	a := alerts[0]
+	phi := 1 + 1.0/63
+	low, high := band(1, phi)
+	wantScore := round2(-math.Log10(upperTail(11, 1, phi)))
+	want := Alert{ID: "petition_surge-26743-ngap_nuoc-20250730", Kind: AlertPetitionSurge, Stream: models.StreamPetitions,
+		Start: day("2025-07-30"), End: day("2025-07-31"), Ward: "26743", Category: "ngap_nuoc", Place: "26743",
+		Observed: 11, Expected: 1, Low: round2(low), High: round2(high), Score: wantScore, Severity: severityOf(wantScore),
+		Dispersion: round2(phi), Link: "/petitions?category=ngap_nuoc&from=2025-07-30&to=2025-07-30&ward=26743"}
+	if a.ID != want.ID || a.Kind != want.Kind || !a.Start.Equal(want.Start) || !a.End.Equal(want.End) || a.Ward != want.Ward ||
+		a.Category != want.Category || a.Observed != want.Observed || a.Expected != want.Expected || a.Low != want.Low ||
+		a.High != want.High || a.Score != want.Score || a.Severity != want.Severity || a.Link != want.Link || a.Dispersion != want.Dispersion {
+		t.Errorf("alert =\n%+v\nwant\n%+v", a, want)
+	}
+	// P(Poisson(0.984) ≥ 10.83): about 1e-8, so high severity (score ≥ 7 at least).
+	if a.Score < 7 || a.Low != 0 || a.High != round2(3*phi) {
+		t.Errorf("score %v band [%v, %v], want > 7 and [0, %v]", a.Score, a.Low, a.High, round2(3*phi))
+	}
+	if a.TitleVI != fmt.Sprintf("Phản ánh về %s tại %s tăng bất thường: 11 so với dự kiến 1 (ngày 30/07/2025)", cat.NameVI, ward.FullName) ||
+		a.TitleEN != fmt.Sprintf("Petitions about %s in %s surged: 11 against 1 expected (on 30 Jul 2025)", cat.NameEN, ward.NameEN) {
+		t.Errorf("titles %q / %q", a.TitleVI, a.TitleEN)
+	}
+	// Drivers: the ward, the category, then the subcategory that moved (10 against none in the
+	// baseline), then the usual one (1 against the whole expectation).
+	wantDrivers := []Driver{{"ward", "26743", ward.FullName, 11, 1}, {"category", "ngap_nuoc", cat.NameVI, 11, 1},
+		{"subcategory", "cong_tac", "cong_tac", 10, 0}, {"subcategory", "", "", 1, 1}}
+	if fmt.Sprint(a.Drivers) != fmt.Sprint(wantDrivers) {
+		t.Errorf("drivers = %v, want %v", a.Drivers, wantDrivers)
+	}
+	// Scopes filter: another ward sees nothing, the ward and its category see the alert.
+	for _, tt := range []struct {
+		s    Scope
+		want int
+	}{{Scope{Ward: "26734"}, 0}, {Scope{Ward: "26743", Category: "ngap_nuoc"}, 1}, {Scope{Unit: "H29.26743"}, 0}} {
+		got, err := DetectAlerts(ctx, db, p, tt.s)
+		if err != nil || len(got) != tt.want {
+			t.Errorf("scope %+v: %d alerts (err %v), want %d", tt.s, len(got), err, tt.want)
+		}
+	}
+	// The week before has no alert; a period with no history at all has none either.
+	prev, _ := models.ParsePeriod("2025-W30")
+	early, _ := models.ParsePeriod("2025-W23")
+	for _, per := range []models.Period{prev, early} {
+		if got, err := DetectAlerts(ctx, db, per, Scope{}); err != nil || len(got) != 0 {
+			t.Errorf("%s: %d alerts (err %v), want none", per, len(got), err)
+		}
+	}
+}
+
+// alertFixtureDB is a migrated database with the petitions of TestDetectAlertsOnRollups and,
+// with posts, negative posts about flooding naming the same ward: one every other day from 2 June,
+// and eight more on 30 July.
+func alertFixtureDB(t *testing.T, posts bool) store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var events []models.PetitionEvent
+	n := 0
+	add := func(at time.Time, sub string) {
+		n++
+		p := models.Petition{ID: fmt.Sprintf("P%d", n), ReceivedAt: at, Channel: "hotline", Category: "ngap_nuoc", Subcategory: sub,
+			WardCode: "26743", Status: string(models.PetitionNew), DueAt: at.AddDate(0, 0, 5), UpdatedAt: at,
+			Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"}
+		events = append(events, p.Event(models.PetitionNew, at))
+	}
+	for d := day("2025-06-02"); d.Before(day("2025-08-04")); d = d.AddDate(0, 0, 1) {
+		add(d.Add(9*time.Hour), "")
+	}
+	for i := range 10 {
+		add(day("2025-07-30").Add(time.Duration(10+i)*time.Hour), "cong_tac")
+	}
+	if err := db.Insert(ctx, "petition_events", events); err != nil {
+		t.Fatal(err)
+	}
+	if !posts {
+		return db
+	}
+	var rows []models.Post
+	post := func(at time.Time) {
+		n++
+		rows = append(rows, models.Post{ID: fmt.Sprintf("post-%d", n), Platform: "facebook", PublishedAt: at, WardCode: "26743",
+			Topic: "ngap_nuoc", SentimentLabel: "negative", SentimentSource: "lexicon", FirstSeen: true,
+			Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"})
+	}
+	for d := day("2025-06-02"); d.Before(day("2025-08-04")); d = d.AddDate(0, 0, 2) {
+		post(d.Add(20 * time.Hour))
+	}
+	for i := range 8 {
+		post(day("2025-07-30").Add(time.Duration(12+i) * time.Hour))
+	}
+	if err := db.Insert(ctx, "posts", rows); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestHotspotsOnRollups: the flooding petitions of 30 July and a burst of negative posts about
+// flooding naming the same ward on the same day make one hotspot of two streams.
+func TestHotspotsOnRollups(t *testing.T) {
+	ctx := context.Background()
+	db := alertFixtureDB(t, true)
+	p, _ := models.ParsePeriod("2025-W31")
+	hs, err := Hotspots(ctx, db, p, Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hs) != 1 {
+		t.Fatalf("%d hotspots, want 1: %+v", len(hs), hs)
+	}
+	h := hs[0]
+	if h.Ward != "26743" || len(h.Alerts) != 2 || fmt.Sprint(h.Streams) != "[petitions posts]" ||
+		!h.Start.Equal(day("2025-07-30")) || !h.End.Equal(day("2025-07-31")) {
+		t.Errorf("hotspot = %+v, want ward 26743 on 30 July with a petition and a posts alert", h)
+	}
+	if want := round2((h.Alerts[0].Score + h.Alerts[1].Score) * 1.5); h.Score != want {
+		t.Errorf("score %v, want %v", h.Score, want)
+	}
+	var posts Alert
+	for _, a := range h.Alerts {
+		if a.Kind == AlertNegativePosts {
+			posts = a
+		}
+	}
+	// The ward's flooding posts: 8 + 1 on 30 July against a level of about half a post a day.
+	if posts.Ward != "26743" || posts.Topic != "ngap_nuoc" || posts.Observed != 9 || posts.Expected > 1 ||
+		posts.Link != "/sentiment?from=2025-07-30&to=2025-07-30&topic=ngap_nuoc&ward=26743" {
+		t.Errorf("posts alert = %+v", posts)
+	}
+	if !strings.Contains(h.SummaryVI, "2 luồng dữ liệu") || !strings.Contains(h.SummaryEN, "2 streams rose together") {
+		t.Errorf("summaries %q / %q", h.SummaryVI, h.SummaryEN)
+	}
+	// Another week has no hotspot.
+	prev, _ := models.ParsePeriod("2025-W30")
+	if hs, err := Hotspots(ctx, db, prev, Scope{}); err != nil || len(hs) != 0 {
+		t.Errorf("week 30: %d hotspots (err %v), want none", len(hs), err)
+	}
+}
