@@ -197,6 +197,23 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 		if st != models.StreamPosts {
 			d.Forecast = p.forecastPanel(r, st)
 		}
+		breakdown := func(dim, metric string, bs []analytics.Breakdown, err error) {
+			codes, kpis := make([]string, len(bs)), make([][]analytics.KPI, len(bs))
+			for i, b := range bs {
+				codes[i], kpis[i] = b.Value, b.KPIs
+			}
+			d.Breakdowns = append(d.Breakdowns, p.breakdownPanel(r, dim, metric, codes, kpis, err))
+		}
+		switch st {
+		case models.StreamPetitions:
+			for _, by := range []string{"category", "channel"} {
+				bs, err := analytics.PetitionBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), by)
+				breakdown(by, analytics.KeyPetitionsReceived, bs, err)
+			}
+		case models.StreamPosts:
+			bs, err := analytics.PostTopics(r.ctx, p.db, r.f.P, only(r.f.Scope, st))
+			breakdown("topic", analytics.KeyPostsVolume, bs, err)
+		}
 		d.Alerts = p.alertsPanel(r, func(a analytics.Alert) bool { return a.Stream == st })
 		d.Hotspots = p.hotspotsPanel(r, func(h analytics.Hotspot) bool {
 			for _, s := range h.Streams {
