@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/govpulse/govpulse/assistant"
 	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/store"
-	"github.com/govpulse/govpulse/store/storetest"
 )
 
 // stubAssistant answers from fields; release, when set, holds Ask until the test lets it go.
@@ -52,16 +50,49 @@ func (s *stubAssistant) SaveVerified(_ context.Context, in assistant.VerifiedInp
 	return models.SavedQuestion{ID: "q_1", Question: in.Question, Verified: true}, nil
 }
 
-func newAskServer(t *testing.T, a Assistant) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(New(Options{DB: nil, Assistant: a}))
-	t.Cleanup(srv.Close)
-	return srv
+// askClient is an analyst logged in to a server whose assistant is made by mk over the server's
+// migrated test database.
+type askClient struct {
+	e *authEnv
+	b *browser
 }
+
+func newAskServer(t *testing.T, mk func(db store.DB) Assistant) *askClient {
+	t.Helper()
+	var a lazyAssistant
+	e := newAuthEnv(t, Options{Assistant: &a})
+	a.Assistant = mk(e.db)
+	pw := e.addUser("analyst", RoleAnalyst, "", "")
+	return &askClient{e: e, b: e.loggedIn("analyst", pw)}
+}
+
+// lazyAssistant lets the test build the assistant after the server's database exists.
+type lazyAssistant struct{ Assistant }
+
+// req is a JSON request carrying the session's CSRF token, as the Ask page sends it.
+func (c *askClient) req(method, path, body string) *http.Request {
+	req, _ := http.NewRequest(method, c.e.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if ck := c.b.cookie(csrfCookie); ck != nil {
+		req.Header.Set("X-CSRF-Token", ck.Value)
+	}
+	return req
+}
+
+func (c *askClient) do(t *testing.T, req *http.Request) *http.Response {
+	t.Helper()
+	resp, err := c.b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func fixed(a Assistant) func(store.DB) Assistant { return func(store.DB) Assistant { return a } }
 
 func TestAskRoutes(t *testing.T) {
 	stub := &stubAssistant{}
-	srv := newAskServer(t, stub)
+	c := newAskServer(t, fixed(stub))
 	tests := []struct {
 		name, method, path, body string
 		status                   int
@@ -78,11 +109,7 @@ func TestAskRoutes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			resp := c.do(t, c.req(tt.method, tt.path, tt.body))
 			defer resp.Body.Close()
 			var b strings.Builder
 			bufio.NewReader(resp.Body).WriteTo(&b)
@@ -122,11 +149,8 @@ func readEvent(t *testing.T, r *bufio.Reader) (string, string) {
 
 func TestAskStream(t *testing.T) {
 	stub := &stubAssistant{release: make(chan struct{})}
-	srv := newAskServer(t, stub)
-	resp, err := http.Post(srv.URL+"/api/v1/ask/stream", "application/json", strings.NewReader(`{"question":"Hồ sơ tháng 10?","lang":"vi"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newAskServer(t, fixed(stub))
+	resp := c.do(t, c.req("POST", "/api/v1/ask/stream", `{"question":"Hồ sơ tháng 10?","lang":"vi"}`))
 	defer resp.Body.Close()
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type = %q", ct)
@@ -165,14 +189,11 @@ func TestAskStream(t *testing.T) {
 }
 
 func TestAskStreamError(t *testing.T) {
-	srv := newAskServer(t, &stubAssistant{})
+	c := newAskServer(t, fixed(&stubAssistant{}))
 	// POST /api/v1/ask streams too when the client accepts events.
-	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/ask", strings.NewReader(`{"question":"","lang":"vi"}`))
+	req := c.req("POST", "/api/v1/ask", `{"question":"","lang":"vi"}`)
 	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := c.do(t, req)
 	defer resp.Body.Close()
 	r := bufio.NewReader(resp.Body)
 	readEvent(t, r) // progress
@@ -183,24 +204,19 @@ func TestAskStreamError(t *testing.T) {
 
 // TestAskEndToEnd runs the routes on a real assistant (offline mode) over a migrated database.
 func TestAskEndToEnd(t *testing.T) {
-	db := storetest.Open(t)
 	ctx := context.Background()
-	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Exec(ctx, `INSERT INTO dossier_intake_daily (day, unit_code, ward_code, field, channel, online_level, received)
+	c := newAskServer(t, func(db store.DB) Assistant {
+		if err := db.Exec(ctx, `INSERT INTO dossier_intake_daily (day, unit_code, ward_code, field, channel, online_level, received)
 		VALUES ('2025-10-05', 'U1', '25747', 'f1', 'online', 'full', 4), ('2025-10-20', 'U1', '25747', 'f1', 'online', 'full', 3)`, nil); err != nil {
-		t.Fatal(err)
-	}
-	a, err := assistant.New(ctx, assistant.Options{DB: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newAskServer(t, a)
-	resp, err := http.Post(srv.URL+"/api/v1/ask/stream", "application/json", strings.NewReader(`{"question":"Số hồ sơ tiếp nhận tháng 10/2025","lang":"vi"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+			t.Fatal(err)
+		}
+		a, err := assistant.New(ctx, assistant.Options{DB: db})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	})
+	resp := c.do(t, c.req("POST", "/api/v1/ask/stream", `{"question":"Số hồ sơ tiếp nhận tháng 10/2025","lang":"vi"}`))
 	defer resp.Body.Close()
 	r := bufio.NewReader(resp.Body)
 	for {
@@ -217,10 +233,7 @@ func TestAskEndToEnd(t *testing.T) {
 		}
 		break
 	}
-	resp2, err := http.Get(srv.URL + "/api/v1/briefing?date=2025-10-20&lang=vi")
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp2 := c.do(t, c.req("GET", "/api/v1/briefing?date=2025-10-20&lang=vi", ""))
 	defer resp2.Body.Close()
 	var b assistant.Briefing
 	if err := json.NewDecoder(resp2.Body).Decode(&b); err != nil || resp2.StatusCode != 200 {
@@ -228,5 +241,46 @@ func TestAskEndToEnd(t *testing.T) {
 	}
 	if b.Mode != "offline" || b.Text == "" || len(b.Facts.Facts) == 0 || !strings.Contains(b.Text, "3 hồ sơ") {
 		t.Errorf("briefing = %+v, want the offline text citing 3 dossiers received", b)
+	}
+}
+
+// TestAskAccess: the assistant's routes need a login and a CSRF token; verified examples are the
+// analysts' and admins'; accounts scoped to one place are refused (the assistant's answers span
+// the city).
+func TestAskAccess(t *testing.T) {
+	c := newAskServer(t, fixed(&stubAssistant{}))
+	body := `{"question":"Hồ sơ tháng 10?","lang":"vi"}`
+	status := func(b *browser, req *http.Request) int {
+		t.Helper()
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	anon := c.e.browser()
+	if got := status(anon, c.req("POST", "/api/v1/ask", body)); got != http.StatusUnauthorized {
+		t.Errorf("anonymous ask: %d, want 401", got)
+	}
+	noCSRF := c.req("POST", "/api/v1/ask", body)
+	noCSRF.Header.Del("X-CSRF-Token")
+	if got := status(c.b, noCSRF); got != http.StatusForbidden {
+		t.Errorf("ask without CSRF token: %d, want 403", got)
+	}
+	planner := c.e.loggedIn("planner", c.e.addUser("planner", RolePlanner, "", ""))
+	pc := &askClient{e: c.e, b: planner}
+	if got := status(planner, pc.req("POST", "/api/v1/ask", body)); got != http.StatusOK {
+		t.Errorf("planner ask: %d, want 200", got)
+	}
+	if got := status(planner, pc.req("POST", "/api/v1/ask/verified", `{"question":"x","lang":"vi","sql":"SELECT 1"}`)); got != http.StatusForbidden {
+		t.Errorf("planner saving a verified example: %d, want 403", got)
+	}
+	ward := c.e.loggedIn("ward", c.e.addUser("ward", RoleLeader, "", "26734"))
+	wc := &askClient{e: c.e, b: ward}
+	for _, r := range []*http.Request{wc.req("POST", "/api/v1/ask", body), wc.req("GET", "/api/v1/briefing", "")} {
+		if got := status(ward, r); got != http.StatusForbidden {
+			t.Errorf("ward-scoped %s %s: %d, want 403 not permitted", r.Method, r.URL.Path, got)
+		}
 	}
 }

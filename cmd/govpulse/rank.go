@@ -32,7 +32,9 @@ func (c Config) validateRank() error {
 	if _, err := rankFormat(c); err != nil {
 		return err
 	}
-	if c.Lang != "vi" && c.Lang != "en" {
+	// Empty is Vietnamese (rankLang); the option is shared with ask, where empty means the
+	// question's language.
+	if c.Lang != "" && c.Lang != "vi" && c.Lang != "en" {
 		return fmt.Errorf("GOVPULSE_LANG / --lang: want vi or en, got %q", c.Lang)
 	}
 	return nil
@@ -65,11 +67,15 @@ func runRank(ctx context.Context, env *Env, cfg Config) error {
 		return err
 	}
 	defer db.Close()
-	rk, err := analytics.Rankings(ctx, db, analytics.DefaultIndexConfig(), level, p)
+	index, err := cfg.indexConfig() // --index-config, else the embedded table
+	if err != nil {
+		return err
+	}
+	rk, err := analytics.Rankings(ctx, db, index, level, p)
 	if err != nil {
 		return fmt.Errorf("rank %s %s: %w", level, p, err)
 	}
-	if err := writeRankFile(cfg.Output, format, dashboard.RankingExport{Ranking: rk, Lang: cfg.Lang}); err != nil {
+	if err := writeRankFile(cfg.Output, format, dashboard.RankingExport{Ranking: rk, Lang: rankLang(cfg)}); err != nil {
 		return err
 	}
 	if err := (store.Audit{DB: db}).Record(ctx, models.AuditEntry{Actor: "cli", Action: "export", Object: "rankings",
@@ -109,4 +115,12 @@ func writeRankFile(path string, format dashboard.Format, e dashboard.RankingExpo
 		return fmt.Errorf("rank: %w", err)
 	}
 	return nil
+}
+
+// rankLang is the language of the ranking file: --lang, Vietnamese by default.
+func rankLang(c Config) string {
+	if c.Lang == "" {
+		return "vi"
+	}
+	return c.Lang
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/govpulse/govpulse/analytics"
 	"github.com/govpulse/govpulse/dashboard"
 	"github.com/govpulse/govpulse/pipeline"
 	"github.com/govpulse/govpulse/store"
@@ -84,10 +83,21 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 		return err
 	}
 	cookieSecure, _ := dashboard.ParseCookieSecure(cfg.CookieSecure) // checked by Validate
+	index, err := cfg.indexConfig()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// The dashboard's Ask page and briefing answer as `govpulse ask` and `govpulse brief` do.
+	asst, err := newAssistant(ctx, cfg, db, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{
-		Handler: dashboard.New(dashboard.Options{DB: db, Index: analytics.DefaultIndexConfig(), Version: version, Logger: log,
+		Handler: dashboard.New(dashboard.Options{DB: db, Index: index, Version: version, Logger: log,
 			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken,
-			SessionTTL: cfg.SessionTTL, CookieSecure: cookieSecure}),
+			SessionTTL: cfg.SessionTTL, CookieSecure: cookieSecure, Assistant: asst}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
