@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"sync"
 	"time"
@@ -112,20 +113,29 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	// The units and both periods' ratios are independent: run the seven queries at once (the
-	// engines answer concurrent queries; most of a ranking's time is waiting on them).
-	var units []struct {
-		Code     string `ch:"code"`
-		Name     string `ch:"name"`
-		WardCode string `ch:"ward_code"`
-	}
+	// The data watermark comes first (ranking_cache.go): data that changes after it only makes
+	// the next call miss. The units and both periods' ratios are independent: a cache miss runs
+	// their queries at once (the engines answer concurrent queries; most of a ranking's time is
+	// waiting on them).
+	state, cacheable := rankWatermark(ctx, q)
 	prev := p.Previous()
+	var units []rankUnit
 	var cur, before map[string]unitRatios
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
-	wg.Go(func() { errs[0] = queryRows(ctx, q, "rank_units", store.Params{"level": typ}, &units) })
-	wg.Go(func() { cur, errs[1] = periodRatios(ctx, q, p, now) })
-	wg.Go(func() { before, errs[2] = periodRatios(ctx, q, prev, now) })
+	wg.Go(func() {
+		if cacheable {
+			if u, ok := rankCache.getUnits(q, typ, state); ok {
+				units = u
+				return
+			}
+		}
+		if errs[0] = queryRows(ctx, q, "rank_units", store.Params{"level": typ}, &units); errs[0] == nil && cacheable {
+			rankCache.putUnits(q, typ, state, units)
+		}
+	})
+	wg.Go(func() { cur, errs[1] = cachedPeriodRatios(ctx, q, p, now, state, cacheable) })
+	wg.Go(func() { before, errs[2] = cachedPeriodRatios(ctx, q, prev, now, state, cacheable) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return Ranking{}, err
@@ -153,8 +163,9 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	for _, s := range curScores {
 		u := units[meta[s.Unit]]
 		ur := cur[s.Unit]
+		// The ratios are copied: the cached ones must not change with what a caller does to a row.
 		row := RankingRow{Code: u.Code, Name: u.Name, WardCode: u.WardCode, Score: s,
-			Dossiers: ur.dossiers, SmallVolume: ur.dossiers < smallVolume, Ratios: ur.ratios}
+			Dossiers: ur.dossiers, SmallVolume: ur.dossiers < smallVolume, Ratios: maps.Clone(ur.ratios)}
 		if row.Ratios == nil {
 			row.Ratios = map[string]Ratio{}
 		}
@@ -182,16 +193,18 @@ type unitRatios struct {
 }
 
 type rankDossierRow struct {
-	Unit             string `ch:"unit_code"`
-	Received         uint64 `ch:"received"`
-	OnTrack          uint64 `ch:"on_track"`
-	Rated            uint64 `ch:"rated"`
-	Dissatisfied     uint64 `ch:"dissatisfied"`
-	Synced           uint64 `ch:"synced"`
-	SyncJudged       uint64 `ch:"sync_judged"`
-	Procedures       uint64 `ch:"procedures"`
-	ProceduresOnline uint64 `ch:"procedures_online"`
-	OnlineWithOnline uint64 `ch:"online_with_online"`
+	Unit             string    `ch:"unit_code"`
+	Received         uint64    `ch:"received"`
+	OnTrack          uint64    `ch:"on_track"`
+	Rated            uint64    `ch:"rated"`
+	Dissatisfied     uint64    `ch:"dissatisfied"`
+	Synced           uint64    `ch:"synced"`
+	SyncJudged       uint64    `ch:"sync_judged"`
+	Procedures       uint64    `ch:"procedures"`
+	ProceduresOnline uint64    `ch:"procedures_online"`
+	OnlineWithOnline uint64    `ch:"online_with_online"`
+	NextDue          time.Time `ch:"next_due"`
+	NextEnd          time.Time `ch:"next_end"`
 }
 
 type rankRollupRow struct {
@@ -238,11 +251,11 @@ const (
 // petition indicators, which get a zero denominator: FullWhenEmpty gives them full points, as a
 // unit with no petitions earns (DOMAIN §3) — this needs the unit to appear in the result, which
 // ScoreUnit's "missing means no data" would otherwise refuse.
-func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time) (map[string]unitRatios, error) {
-	judged := p.To
-	if now.Before(judged) {
-		judged = now
-	}
+//
+// judged is the moment open dossiers are judged at (the period end, or now for a period still
+// running, to the second); next is the latest moment the same ratios hold (the earliest next_due
+// or next_end of rank_dossiers.sql; zero when no dossier of the period can change with time).
+func periodRatios(ctx context.Context, q Querier, p models.Period, judged time.Time) (out map[string]unitRatios, next time.Time, err error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
@@ -263,9 +276,9 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 	})
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	out := map[string]unitRatios{}
+	out = map[string]unitRatios{}
 	get := func(unit string) unitRatios {
 		u, ok := out[unit]
 		if !ok {
@@ -282,6 +295,11 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 		out[r.Unit] = u
 	}
 	for _, r := range dossiers {
+		for _, t := range []time.Time{r.NextDue, r.NextEnd} {
+			if t.Unix() > 0 && (next.IsZero() || t.Before(next)) {
+				next = t
+			}
+		}
 		u := get(r.Unit)
 		u.dossiers = r.Received
 		n := float64(r.Received)
@@ -306,7 +324,32 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 		}
 		out[unit] = u
 	}
-	return out, nil
+	return out, next, nil
+}
+
+// judgedAt is when period p's open dossiers are judged: its end, or now (to the second, the
+// precision of DateTime) for a period still running.
+func judgedAt(p models.Period, now time.Time) time.Time {
+	if now.Before(p.To) {
+		return now.Truncate(time.Second)
+	}
+	return p.To
+}
+
+// cachedPeriodRatios is periodRatios through the result cache when cacheable (state is the data
+// watermark read before).
+func cachedPeriodRatios(ctx context.Context, q Querier, p models.Period, now time.Time, state rankState, cacheable bool) (map[string]unitRatios, error) {
+	judged := judgedAt(p, now)
+	if cacheable {
+		if r, ok := rankCache.getPeriod(q, p.From, p.To, judged, state); ok {
+			return r, nil
+		}
+	}
+	r, next, err := periodRatios(ctx, q, p, judged)
+	if err == nil && cacheable {
+		rankCache.putPeriod(q, p.From, p.To, rankPeriodEntry{state: state, judged: judged, next: next, ratios: r})
+	}
+	return r, err
 }
 
 // dossierSatisfaction is 766 "satisfaction with dossier handling" (DOMAIN §3): 100% − (overdue %
