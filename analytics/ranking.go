@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"sync"
 	"time"
@@ -113,29 +112,24 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	// The data watermark comes first (ranking_cache.go): data that changes after it only makes
-	// the next call miss. The units and both periods' ratios are independent: a cache miss runs
-	// their queries at once (the engines answer concurrent queries; most of a ranking's time is
-	// waiting on them).
-	state, cacheable := rankWatermark(ctx, q)
+	// The fingerprints of the sources come first (ranking_cache.go): data that changes after
+	// them only makes a later call miss. The units and both periods' ratios are independent: the
+	// queries the cache cannot answer run at once (the engines answer concurrent queries; most of
+	// a ranking's time is waiting on them).
+	w := rankWatermark(ctx, q)
 	prev := p.Previous()
 	var units []rankUnit
 	var cur, before map[string]unitRatios
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {
-		if cacheable {
-			if u, ok := rankCache.getUnits(q, typ, state); ok {
-				units = u
-				return
-			}
-		}
-		if errs[0] = queryRows(ctx, q, "rank_units", store.Params{"level": typ}, &units); errs[0] == nil && cacheable {
-			rankCache.putUnits(q, typ, state, units)
-		}
+		units, errs[0] = cachedRows(w, rankCacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
+			func() (u []rankUnit, _ time.Time, err error) {
+				return u, time.Time{}, queryRows(ctx, q, rankQueryUnits, store.Params{"level": typ}, &u)
+			})
 	})
-	wg.Go(func() { cur, errs[1] = cachedPeriodRatios(ctx, q, p, now, state, cacheable) })
-	wg.Go(func() { before, errs[2] = cachedPeriodRatios(ctx, q, prev, now, state, cacheable) })
+	wg.Go(func() { cur, errs[1] = periodRatios(ctx, q, w, p, judgedAt(p, now)) })
+	wg.Go(func() { before, errs[2] = periodRatios(ctx, q, w, prev, judgedAt(prev, now)) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return Ranking{}, err
@@ -163,9 +157,8 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	for _, s := range curScores {
 		u := units[meta[s.Unit]]
 		ur := cur[s.Unit]
-		// The ratios are copied: the cached ones must not change with what a caller does to a row.
 		row := RankingRow{Code: u.Code, Name: u.Name, WardCode: u.WardCode, Score: s,
-			Dossiers: ur.dossiers, SmallVolume: ur.dossiers < smallVolume, Ratios: maps.Clone(ur.ratios)}
+			Dossiers: ur.dossiers, SmallVolume: ur.dossiers < smallVolume, Ratios: ur.ratios}
 		if row.Ratios == nil {
 			row.Ratios = map[string]Ratio{}
 		}
@@ -207,6 +200,12 @@ type rankDossierRow struct {
 	NextEnd          time.Time `ch:"next_end"`
 }
 
+type rankUnit struct {
+	Code     string `ch:"code"`
+	Name     string `ch:"name"`
+	WardCode string `ch:"ward_code"`
+}
+
 type rankRollupRow struct {
 	Unit       string `ch:"unit_code"`
 	Received   uint64 `ch:"received"`
@@ -244,6 +243,7 @@ const (
 	rankQueryRollups   = "rank_dossier_rollups"
 	rankQueryDossiers  = "rank_dossiers"
 	rankQueryPetitions = "rank_petitions"
+	rankQueryUnits     = "rank_units"
 )
 
 // periodRatios computes every computable indicator's ratio per unit for p (DOMAIN §3), from the
@@ -251,34 +251,57 @@ const (
 // petition indicators, which get a zero denominator: FullWhenEmpty gives them full points, as a
 // unit with no petitions earns (DOMAIN §3) — this needs the unit to appear in the result, which
 // ScoreUnit's "missing means no data" would otherwise refuse.
-//
-// judged is the moment open dossiers are judged at (the period end, or now for a period still
-// running, to the second); next is the latest moment the same ratios hold (the earliest next_due
-// or next_end of rank_dossiers.sql; zero when no dossier of the period can change with time).
-func periodRatios(ctx context.Context, q Querier, p models.Period, judged time.Time) (out map[string]unitRatios, next time.Time, err error) {
+// Open dossiers are judged at judged (judgedAt). Each query goes through the result cache when
+// w is set (ranking_cache.go).
+func periodRatios(ctx context.Context, q Querier, w *rankWatermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
 	}
+	key := func(query string) rankCacheKey {
+		return rankCacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
+	}
+	ms, ys := months(p), years(p)
 	var rollups []rankRollupRow
 	var dossiers []rankDossierRow
 	var petitions []rankPetitionRow
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
-	wg.Go(func() { errs[0] = queryRows(ctx, q, rankQueryRollups, days, &rollups) })
 	wg.Go(func() {
-		errs[1] = queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
-			"sync_seconds": int64(SyncLag / time.Second)}, &dossiers)
+		rollups, errs[0] = cachedRows(w, key(rankQueryRollups),
+			[]tableRead{{"dossier_intake_daily", ys}, {"dossier_outcome_daily", ys}}, time.Time{},
+			func() (rows []rankRollupRow, _ time.Time, err error) {
+				return rows, time.Time{}, queryRows(ctx, q, rankQueryRollups, days, &rows)
+			})
 	})
 	wg.Go(func() {
-		errs[2] = queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
-			"from_time": p.From, "to_time": p.To}, &petitions)
+		// The rows hold for any judgement moment up to the earliest next_due or next_end.
+		dossiers, errs[1] = cachedRows(w, key(rankQueryDossiers), []tableRead{{"dossiers", ms}, {table: "procedures"}}, judged,
+			func() (rows []rankDossierRow, next time.Time, err error) {
+				err = queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
+					"sync_seconds": int64(SyncLag / time.Second)}, &rows)
+				for _, r := range rows {
+					for _, t := range []time.Time{r.NextDue, r.NextEnd} {
+						if t.Unix() > 0 && (next.IsZero() || t.Before(next)) {
+							next = t
+						}
+					}
+				}
+				return rows, next, err
+			})
+	})
+	wg.Go(func() {
+		petitions, errs[2] = cachedRows(w, key(rankQueryPetitions), []tableRead{{"petition_outcome_daily", ys}, {"petitions", ms}}, time.Time{},
+			func() (rows []rankPetitionRow, _ time.Time, err error) {
+				return rows, time.Time{}, queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
+					"from_time": p.From, "to_time": p.To}, &rows)
+			})
 	})
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, time.Time{}, err
+		return nil, err
 	}
-	out = map[string]unitRatios{}
+	out := map[string]unitRatios{}
 	get := func(unit string) unitRatios {
 		u, ok := out[unit]
 		if !ok {
@@ -295,11 +318,6 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, judged time.T
 		out[r.Unit] = u
 	}
 	for _, r := range dossiers {
-		for _, t := range []time.Time{r.NextDue, r.NextEnd} {
-			if t.Unix() > 0 && (next.IsZero() || t.Before(next)) {
-				next = t
-			}
-		}
 		u := get(r.Unit)
 		u.dossiers = r.Received
 		n := float64(r.Received)
@@ -324,7 +342,7 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, judged time.T
 		}
 		out[unit] = u
 	}
-	return out, next, nil
+	return out, nil
 }
 
 // judgedAt is when period p's open dossiers are judged: its end, or now (to the second, the
@@ -334,22 +352,6 @@ func judgedAt(p models.Period, now time.Time) time.Time {
 		return now.Truncate(time.Second)
 	}
 	return p.To
-}
-
-// cachedPeriodRatios is periodRatios through the result cache when cacheable (state is the data
-// watermark read before).
-func cachedPeriodRatios(ctx context.Context, q Querier, p models.Period, now time.Time, state rankState, cacheable bool) (map[string]unitRatios, error) {
-	judged := judgedAt(p, now)
-	if cacheable {
-		if r, ok := rankCache.getPeriod(q, p.From, p.To, judged, state); ok {
-			return r, nil
-		}
-	}
-	r, next, err := periodRatios(ctx, q, p, judged)
-	if err == nil && cacheable {
-		rankCache.putPeriod(q, p.From, p.To, rankPeriodEntry{state: state, judged: judged, next: next, ratios: r})
-	}
-	return r, err
 }
 
 // dossierSatisfaction is 766 "satisfaction with dossier handling" (DOMAIN §3): 100% − (overdue %

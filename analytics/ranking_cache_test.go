@@ -46,10 +46,10 @@ func TestRankingCacheHitsAndInvalidates(t *testing.T) {
 		}
 		return r
 	}
-	if _, ok := rankWatermark(ctx, ref); ok {
+	if rankWatermark(ctx, ref) != nil {
 		t.Fatal("a non-comparable handle must not be cached")
 	}
-	if _, ok := rankWatermark(ctx, db); !ok {
+	if rankWatermark(ctx, db) == nil {
 		t.Fatal("the embedded engine's tables should give a watermark")
 	}
 
@@ -78,8 +78,8 @@ func TestRankingCacheHitsAndInvalidates(t *testing.T) {
 		t.Errorf("the ward level re-read the periods")
 	}
 
-	// A rating arrives without an event: a new version of A3 rated dissatisfied. The watermark
-	// changes, so the next ranking reads again and sees it.
+	// A dossier received in December lands in another partition: October and September stay
+	// cached, and the ranking still equals the engine's.
 	var a3 []models.Dossier
 	if err := db.DB.Query(ctx, &a3, "SELECT * EXCEPT (ended_at, effective_due_at, ended_on_time) FROM dossiers FINAL WHERE id = 'A3'", nil); err != nil {
 		t.Fatal(err)
@@ -87,6 +87,20 @@ func TestRankingCacheHitsAndInvalidates(t *testing.T) {
 	if len(a3) != 1 {
 		t.Fatalf("A3: %d rows", len(a3))
 	}
+	dec := a3[0]
+	dec.ID, dec.ReceivedAt, dec.UpdatedAt, dec.IngestedAt = "D1", at(2025, 12, 2, 8), at(2025, 12, 2, 8), at(2025, 12, 2, 8)
+	if err := db.DB.Insert(ctx, "dossiers", []models.Dossier{dec}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rank(db, rankNow), rank(ref, rankNow); !reflect.DeepEqual(got, want) {
+		t.Errorf("ranking after a December dossier differs from the engine's")
+	}
+	if db.dossierReads.Load() != reads {
+		t.Errorf("a dossier of another month re-read October or September")
+	}
+
+	// A rating arrives without an event: a new version of A3 rated dissatisfied. The watermark
+	// changes, so the next ranking reads again and sees it.
 	rated := "dissatisfied"
 	a3[0].Satisfaction, a3[0].Version = &rated, a3[0].Version+1
 	if err := db.DB.Insert(ctx, "dossiers", a3); err != nil {
@@ -101,6 +115,41 @@ func TestRankingCacheHitsAndInvalidates(t *testing.T) {
 	}
 	if got := rowOf(t, third, "H29.STP").Ratios["hai_long_ho_so"]; reflect.DeepEqual(got, rowOf(t, second, "H29.STP").Ratios["hai_long_ho_so"]) {
 		t.Errorf("STP satisfaction unchanged by a new dissatisfied rating: %+v", got)
+	}
+
+	// A dossier received online in October, with its event: the intake rollup (partition 2025)
+	// changes too, so online submission moves from 3/7 to 4/8.
+	oct2 := a3[0]
+	oct2.ID, oct2.Channel, oct2.Satisfaction = "D2", "online", nil
+	if err := db.DB.Insert(ctx, "dossiers", []models.Dossier{oct2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DB.Insert(ctx, "dossier_events", []models.DossierEvent{oct2.Event(models.DossierReceived, oct2.ReceivedAt)}); err != nil {
+		t.Fatal(err)
+	}
+	fourth := rank(db, rankNow)
+	if want := rank(ref, rankNow); !reflect.DeepEqual(fourth, want) {
+		t.Errorf("ranking after an October dossier differs from the engine's")
+	}
+	if got := rowOf(t, fourth, "H29.STP").Ratios["ho_so_truc_tuyen"]; got != (Ratio{Num: 4, Den: 8}) {
+		t.Errorf("STP online submission %+v after a new online dossier, want 4/8", got)
+	}
+}
+
+func TestRankingCachePartitions(t *testing.T) {
+	for _, c := range []struct{ period, months, years string }{
+		{"2025-10", "202510", "2025"},
+		{"2025-Q4", "202510 202511 202512", "2025"},
+		{"2025-12-20..2026-01-05", "202512 202601", "2025 2026"},
+		{"2025-12-31..2025-12-31", "202512", "2025"},
+	} {
+		p := mustPeriod(t, c.period)
+		if got := strings.Join(months(p), " "); got != c.months {
+			t.Errorf("%s months %s, want %s", c.period, got, c.months)
+		}
+		if got := strings.Join(years(p), " "); got != c.years {
+			t.Errorf("%s years %s, want %s", c.period, got, c.years)
+		}
 	}
 }
 
