@@ -96,7 +96,8 @@ func LoadIndexConfigFile(path string) (*IndexConfig, error) {
 // (their indicators N/A, their total partial); each period is scored under the version in force
 // on its last day. Rank change, the decomposition of the score change and its sentences compare
 // with p.Previous(); a unit without a previous score has none. Open dossiers are judged at the
-// period end, or now for a period still running.
+// period end, or now for a period still running. Query results are reused while the partitions
+// they read are unchanged and no open dossier's judgement can have changed (ranking_cache.go).
 func Rankings(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p models.Period) (Ranking, error) {
 	return rankingsAt(ctx, q, cfg, level, p, time.Now())
 }
