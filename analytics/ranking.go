@@ -96,7 +96,8 @@ func LoadIndexConfigFile(path string) (*IndexConfig, error) {
 // (their indicators N/A, their total partial); each period is scored under the version in force
 // on its last day. Rank change, the decomposition of the score change and its sentences compare
 // with p.Previous(); a unit without a previous score has none. Open dossiers are judged at the
-// period end, or now for a period still running.
+// period end, or now for a period still running. Query results are reused while the partitions
+// they read are unchanged and no open dossier's judgement can have changed (ranking_cache.go).
 func Rankings(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p models.Period) (Ranking, error) {
 	return rankingsAt(ctx, q, cfg, level, p, time.Now())
 }
@@ -112,20 +113,24 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	// The units and both periods' ratios are independent: run the seven queries at once (the
-	// engines answer concurrent queries; most of a ranking's time is waiting on them).
-	var units []struct {
-		Code     string `ch:"code"`
-		Name     string `ch:"name"`
-		WardCode string `ch:"ward_code"`
-	}
+	// The fingerprints of the sources come first (ranking_cache.go): data that changes after
+	// them only makes a later call miss. The units and both periods' ratios are independent: the
+	// queries the cache cannot answer run at once (the engines answer concurrent queries; most of
+	// a ranking's time is waiting on them).
+	w := rankWatermark(ctx, q)
 	prev := p.Previous()
+	var units []rankUnit
 	var cur, before map[string]unitRatios
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
-	wg.Go(func() { errs[0] = queryRows(ctx, q, "rank_units", store.Params{"level": typ}, &units) })
-	wg.Go(func() { cur, errs[1] = periodRatios(ctx, q, p, now) })
-	wg.Go(func() { before, errs[2] = periodRatios(ctx, q, prev, now) })
+	wg.Go(func() {
+		units, errs[0] = cachedRows(w, rankCacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
+			func() (u []rankUnit, _ time.Time, err error) {
+				return u, time.Time{}, queryRows(ctx, q, rankQueryUnits, store.Params{"level": typ}, &u)
+			})
+	})
+	wg.Go(func() { cur, errs[1] = periodRatios(ctx, q, w, p, judgedAt(p, now)) })
+	wg.Go(func() { before, errs[2] = periodRatios(ctx, q, w, prev, judgedAt(prev, now)) })
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return Ranking{}, err
@@ -182,16 +187,24 @@ type unitRatios struct {
 }
 
 type rankDossierRow struct {
-	Unit             string `ch:"unit_code"`
-	Received         uint64 `ch:"received"`
-	OnTrack          uint64 `ch:"on_track"`
-	Rated            uint64 `ch:"rated"`
-	Dissatisfied     uint64 `ch:"dissatisfied"`
-	Synced           uint64 `ch:"synced"`
-	SyncJudged       uint64 `ch:"sync_judged"`
-	Procedures       uint64 `ch:"procedures"`
-	ProceduresOnline uint64 `ch:"procedures_online"`
-	OnlineWithOnline uint64 `ch:"online_with_online"`
+	Unit             string    `ch:"unit_code"`
+	Received         uint64    `ch:"received"`
+	OnTrack          uint64    `ch:"on_track"`
+	Rated            uint64    `ch:"rated"`
+	Dissatisfied     uint64    `ch:"dissatisfied"`
+	Synced           uint64    `ch:"synced"`
+	SyncJudged       uint64    `ch:"sync_judged"`
+	Procedures       uint64    `ch:"procedures"`
+	ProceduresOnline uint64    `ch:"procedures_online"`
+	OnlineWithOnline uint64    `ch:"online_with_online"`
+	NextDue          time.Time `ch:"next_due"`
+	NextEnd          time.Time `ch:"next_end"`
+}
+
+type rankUnit struct {
+	Code     string `ch:"code"`
+	Name     string `ch:"name"`
+	WardCode string `ch:"ward_code"`
 }
 
 type rankRollupRow struct {
@@ -231,6 +244,7 @@ const (
 	rankQueryRollups   = "rank_dossier_rollups"
 	rankQueryDossiers  = "rank_dossiers"
 	rankQueryPetitions = "rank_petitions"
+	rankQueryUnits     = "rank_units"
 )
 
 // periodRatios computes every computable indicator's ratio per unit for p (DOMAIN §3), from the
@@ -238,29 +252,51 @@ const (
 // petition indicators, which get a zero denominator: FullWhenEmpty gives them full points, as a
 // unit with no petitions earns (DOMAIN §3) — this needs the unit to appear in the result, which
 // ScoreUnit's "missing means no data" would otherwise refuse.
-func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time) (map[string]unitRatios, error) {
-	judged := p.To
-	if now.Before(judged) {
-		// The engine's DateTime has whole seconds and refuses a parameter with a fraction.
-		judged = now.Truncate(time.Second)
-	}
+// Open dossiers are judged at judged (judgedAt). Each query goes through the result cache when
+// w is set (ranking_cache.go).
+func periodRatios(ctx context.Context, q Querier, w *rankWatermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
 	}
+	key := func(query string) rankCacheKey {
+		return rankCacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
+	}
+	ms, ys := months(p), years(p)
 	var rollups []rankRollupRow
 	var dossiers []rankDossierRow
 	var petitions []rankPetitionRow
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
-	wg.Go(func() { errs[0] = queryRows(ctx, q, rankQueryRollups, days, &rollups) })
 	wg.Go(func() {
-		errs[1] = queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
-			"sync_seconds": int64(SyncLag / time.Second)}, &dossiers)
+		rollups, errs[0] = cachedRows(w, key(rankQueryRollups),
+			[]tableRead{{"dossier_intake_daily", ys}, {"dossier_outcome_daily", ys}}, time.Time{},
+			func() (rows []rankRollupRow, _ time.Time, err error) {
+				return rows, time.Time{}, queryRows(ctx, q, rankQueryRollups, days, &rows)
+			})
 	})
 	wg.Go(func() {
-		errs[2] = queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
-			"from_time": p.From, "to_time": p.To}, &petitions)
+		// The rows hold for any judgement moment up to the earliest next_due or next_end.
+		dossiers, errs[1] = cachedRows(w, key(rankQueryDossiers), []tableRead{{"dossiers", ms}, {table: "procedures"}}, judged,
+			func() (rows []rankDossierRow, next time.Time, err error) {
+				err = queryRows(ctx, q, rankQueryDossiers, store.Params{"from": p.From, "to": p.To, "judged_at": judged,
+					"sync_seconds": int64(SyncLag / time.Second)}, &rows)
+				for _, r := range rows {
+					for _, t := range []time.Time{r.NextDue, r.NextEnd} {
+						if t.Unix() > 0 && (next.IsZero() || t.Before(next)) {
+							next = t
+						}
+					}
+				}
+				return rows, next, err
+			})
+	})
+	wg.Go(func() {
+		petitions, errs[2] = cachedRows(w, key(rankQueryPetitions), []tableRead{{"petition_outcome_daily", ys}, {"petitions", ms}}, time.Time{},
+			func() (rows []rankPetitionRow, _ time.Time, err error) {
+				return rows, time.Time{}, queryRows(ctx, q, rankQueryPetitions, store.Params{"from": days["from"], "to": days["to"],
+					"from_time": p.From, "to_time": p.To}, &rows)
+			})
 	})
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -308,6 +344,15 @@ func periodRatios(ctx context.Context, q Querier, p models.Period, now time.Time
 		out[unit] = u
 	}
 	return out, nil
+}
+
+// judgedAt is when period p's open dossiers are judged: its end, or now (to the second, the
+// precision of DateTime) for a period still running.
+func judgedAt(p models.Period, now time.Time) time.Time {
+	if now.Before(p.To) {
+		return now.Truncate(time.Second)
+	}
+	return p.To
 }
 
 // dossierSatisfaction is 766 "satisfaction with dossier handling" (DOMAIN §3): 100% − (overdue %

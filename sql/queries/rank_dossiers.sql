@@ -29,10 +29,19 @@
 --                   the period: 766 "online services with online dossiers" (denominator:
 --                   procedures_online, each of which has at least one dossier by construction)
 --
+--   next_due, next_end    when on_track could next change with judged_at alone (the result cache
+--                   of ranking_cache.go): the earliest effective due time at or after judged_at of
+--                   a dossier not ended by then (it turns overdue once judged_at passes it), and
+--                   the earliest end at or after judged_at (the dossier counts as ended once
+--                   judged_at passes it); 1970-01-01 (Unix 0) when there is none. Judged at any
+--                   moment t with judged_at <= t <= min(next_due, next_end) every column above is
+--                   the same.
+--
 -- Parameters: from, to DateTime (local midnights, half-open: from <= received_at < to);
 -- judged_at DateTime; sync_seconds Int64.
 -- Rows: unit_code String; received, on_track, rated, dissatisfied, synced, sync_judged, procedures,
--- procedures_online, online_with_online UInt64. Units without dossiers have no row.
+-- procedures_online, online_with_online UInt64; next_due, next_end DateTime. Units without dossiers
+-- have no row.
 WITH per_procedure AS (
     SELECT
         d.unit_code AS unit_code,
@@ -45,12 +54,14 @@ WITH per_procedure AS (
         countIf(NOT withdrawn AND d.satisfaction = 'dissatisfied') AS dissatisfied,
         countIf(NOT withdrawn AND prompt) AS synced,
         countIf(NOT withdrawn AND (prompt OR startsWith(d.source, 'api:'))) AS sync_judged,
-        countIf(d.channel = 'online') AS online_dossiers
+        countIf(d.channel = 'online') AS online_dossiers,
+        minIf(d.effective_due_at, NOT ended AND {judged_at:DateTime} <= d.effective_due_at) AS next_due,
+        minIf(assumeNotNull(d.ended_at), d.ended_at IS NOT NULL AND d.ended_at >= {judged_at:DateTime}) AS next_end
     FROM
     (
         SELECT
             unit_code, procedure_code, channel, satisfaction, source,
-            effective_due_at, ended_on_time,
+            effective_due_at, ended_on_time, ended_at,
             dateDiff('second', updated_at, ingested_at) <= {sync_seconds:Int64} AS prompt,
             ended_at IS NOT NULL AND ended_at < {judged_at:DateTime} AS ended,
             ended AND status = 'withdrawn' AS withdrawn
@@ -74,7 +85,9 @@ SELECT
     sum(pp.sync_judged) AS sync_judged,
     countIf(c.known = 1) AS procedures,
     countIf(c.known = 1 AND c.online) AS procedures_online,
-    countIf(c.known = 1 AND c.online AND pp.online_dossiers > 0) AS online_with_online
+    countIf(c.known = 1 AND c.online AND pp.online_dossiers > 0) AS online_with_online,
+    minIf(pp.next_due, toUnixTimestamp(pp.next_due) > 0) AS next_due,
+    minIf(pp.next_end, toUnixTimestamp(pp.next_end) > 0) AS next_end
 FROM per_procedure AS pp
 LEFT JOIN catalogue AS c ON c.code = pp.procedure_code
 GROUP BY pp.unit_code
