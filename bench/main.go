@@ -127,26 +127,35 @@ func load(o options, start time.Time, w io.Writer) (loadInfo, error) {
 		var have loadInfo
 		if json.Unmarshal(raw, &have) == nil && have.Scale == want.Scale && have.Days == want.Days && have.Start == want.Start {
 			fmt.Fprintf(w, "reusing %s (scale %g, %d days from %s, loaded in %.0f s)\n", o.data, have.Scale, have.Days, have.Start, have.LoadSeconds)
-			return have, nil
+			// Data loaded by an older binary gets this binary's schema (new rollups back-fill).
+			return have, govpulse(o, w, "migrate", "--data", o.data, "--log-level", "warn")
 		}
 		return loadInfo{}, fmt.Errorf("%s holds another load (%s); remove it or pass another -data", o.data, strings.TrimSpace(string(raw)))
 	} else if entries, _ := os.ReadDir(o.data); len(entries) > 0 {
 		return loadInfo{}, fmt.Errorf("%s is not empty and has no bench.json; pass an empty or new -data", o.data)
 	}
 	fmt.Fprintf(w, "loading scale %g, %d days from %s into %s …\n", o.scale, o.days, want.Start, o.data)
-	cmd := exec.Command(o.bin, "simulate", "--data", o.data, "--scale", fmt.Sprint(o.scale),
-		"--days", fmt.Sprint(o.days), "--start", want.Start, "--log-level", "warn")
-	cmd.Stdout, cmd.Stderr = w, os.Stderr
-	if o.lib != "" {
-		cmd.Env = append(os.Environ(), "GOVPULSE_CHDB_LIB="+o.lib)
-	}
 	t0 := time.Now()
-	if err := cmd.Run(); err != nil {
-		return loadInfo{}, fmt.Errorf("%s simulate: %w", o.bin, err)
+	if err := govpulse(o, w, "simulate", "--data", o.data, "--scale", fmt.Sprint(o.scale),
+		"--days", fmt.Sprint(o.days), "--start", want.Start, "--log-level", "warn"); err != nil {
+		return loadInfo{}, err
 	}
 	want.LoadSeconds = time.Since(t0).Seconds()
 	raw, _ := json.Marshal(want)
 	return want, os.WriteFile(marker, raw, 0o644)
+}
+
+// govpulse runs the govpulse binary with args, its output to w.
+func govpulse(o options, w io.Writer, args ...string) error {
+	cmd := exec.Command(o.bin, args...)
+	cmd.Stdout, cmd.Stderr = w, os.Stderr
+	if o.lib != "" {
+		cmd.Env = append(os.Environ(), "GOVPULSE_CHDB_LIB="+o.lib)
+	}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", o.bin, args[0], err)
+	}
+	return nil
 }
 
 func printVolumes(ctx context.Context, db store.DB, w io.Writer) error {
