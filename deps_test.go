@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"dashboard":       {"models", "store", "analytics", "assistant", "pipeline", "sql", "prompts"},
 	"cmd/govpulse":    {"*"},
 	"bench":           {"models", "store", "analytics", "sql"},
+	"bench/load":      {},
 }
 
 // thirdParty pins each driver to the one package allowed to import it.

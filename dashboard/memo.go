@@ -26,6 +26,8 @@ type memoEntry struct {
 	at   time.Time
 	v    any
 	err  error
+	// refreshing is set while a background refresh of this (stale) entry runs.
+	refreshing bool
 }
 
 // memoMaxKeys bounds the memo; past it the memo starts afresh.
@@ -34,7 +36,21 @@ const memoMaxKeys = 2000
 // memoTimeout bounds one shared computation, which must not die with the request that started it.
 const memoTimeout = 30 * time.Second
 
+// memoStale is how many TTLs past its time a result may still be served while a fresh one is
+// computed in the background (stale-while-revalidate): a page never waits for a recomputation
+// of a panel it showed a moment ago, and what it shows is at most one computation behind.
+const memoStale = 10
+
 func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration, f func(context.Context) (T, error)) (T, error) {
+	compute := func(e *memoEntry) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoTimeout)
+		v, err := f(cctx)
+		cancel()
+		m.mu.Lock()
+		e.v, e.err, e.at = v, err, time.Now()
+		m.mu.Unlock()
+		close(e.done)
+	}
 	m.mu.Lock()
 	if m.m == nil || len(m.m) > memoMaxKeys {
 		m.m = map[string]*memoEntry{}
@@ -43,8 +59,26 @@ func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration,
 	if ok {
 		select {
 		case <-e.done:
-			if e.err != nil || time.Since(e.at) > ttl {
+			age := time.Since(e.at)
+			switch {
+			case e.err != nil || age > memoStale*ttl:
 				ok = false
+			case age > ttl:
+				// Serve what we have; one refresh at a time replaces the entry when it is done.
+				if !e.refreshing {
+					e.refreshing = true
+					next := &memoEntry{done: make(chan struct{})}
+					go func() {
+						compute(next)
+						m.mu.Lock()
+						if next.err == nil {
+							m.m[key] = next
+						} else {
+							e.refreshing = false // keep the stale value; try again on a later request
+						}
+						m.mu.Unlock()
+					}()
+				}
 			}
 		default: // being computed: wait below
 		}
@@ -53,12 +87,8 @@ func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration,
 		e = &memoEntry{done: make(chan struct{})}
 		m.m[key] = e
 		m.mu.Unlock()
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoTimeout)
-		v, err := f(cctx)
-		cancel()
-		e.v, e.err, e.at = v, err, time.Now()
-		close(e.done)
-		return v, err
+		compute(e)
+		return e.v.(T), e.err
 	}
 	m.mu.Unlock()
 	select {
@@ -67,14 +97,19 @@ func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration,
 		var zero T
 		return zero, ctx.Err()
 	}
-	v, _ := e.v.(T)
-	return v, e.err
+	m.mu.Lock()
+	v, err := e.v, e.err
+	m.mu.Unlock()
+	t, _ := v.(T)
+	return t, err
 }
 
-// The analytics calls of the pages, through the memo. TTLs: KPIs, series and alerts a few
-// seconds (live data); rankings and forecasts longer (heavier, and they move slowly).
+// The analytics calls of the pages, through the memo. TTLs: KPIs and series a few seconds (live
+// data); alerts and hotspots half a minute (they judge whole days against weeks of baseline, and
+// cost the most); rankings and forecasts longer (heavier, and they move slowly).
 const (
 	ttlLive    = 2 * time.Second
+	ttlAlerts  = 30 * time.Second
 	ttlRanking = 15 * time.Second
 	ttlModel   = time.Minute
 )
@@ -107,13 +142,13 @@ func (p *pages) forecastOf(ctx context.Context, st models.Stream, asOf time.Time
 }
 
 func (p *pages) alertsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Alert, error) {
-	return memoGet(ctx, &p.memo, memoKey("alerts", per, s), ttlLive, func(ctx context.Context) ([]analytics.Alert, error) {
+	return memoGet(ctx, &p.memo, memoKey("alerts", per, s), ttlAlerts, func(ctx context.Context) ([]analytics.Alert, error) {
 		return analytics.DetectAlerts(ctx, p.db, per, s)
 	})
 }
 
 func (p *pages) hotspotsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Hotspot, error) {
-	return memoGet(ctx, &p.memo, memoKey("hotspots", per, s), ttlLive, func(ctx context.Context) ([]analytics.Hotspot, error) {
+	return memoGet(ctx, &p.memo, memoKey("hotspots", per, s), ttlAlerts, func(ctx context.Context) ([]analytics.Hotspot, error) {
 		return analytics.Hotspots(ctx, p.db, per, s)
 	})
 }

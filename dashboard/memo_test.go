@@ -75,3 +75,41 @@ func TestMemo(t *testing.T) {
 	}
 	close(block)
 }
+
+// TestMemoStaleWhileRevalidate: past its TTL (but within memoStale TTLs) a value is served at
+// once while one background computation replaces it; a failed refresh keeps the old value.
+func TestMemoStaleWhileRevalidate(t *testing.T) {
+	var m memo
+	const ttl = 20 * time.Millisecond
+	var n atomic.Int32
+	next := func(context.Context) (int, error) { return int(n.Add(1)), nil }
+	if v, _ := memoGet(t.Context(), &m, "k", ttl, next); v != 1 {
+		t.Fatalf("first value %d", v)
+	}
+	time.Sleep(2 * ttl)
+	release := make(chan struct{})
+	slow := func(ctx context.Context) (int, error) { <-release; return next(ctx) }
+	for range 5 { // all served the stale value without waiting; one refresh starts
+		if v, _ := memoGet(t.Context(), &m, "k", ttl, slow); v != 1 {
+			t.Fatalf("stale value %d, want 1", v)
+		}
+	}
+	close(release)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		v, _ := memoGet(t.Context(), &m, "k", time.Hour, next)
+		if v == 2 {
+			break
+		}
+		if v != 1 || time.Now().After(deadline) {
+			t.Fatalf("value %d, want the refreshed 2 (one refresh for five stale reads)", v)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// A failing refresh keeps serving the last good value.
+	time.Sleep(2 * ttl)
+	boom := func(context.Context) (int, error) { return 0, errors.New("engine down") }
+	if v, err := memoGet(t.Context(), &m, "k", ttl, boom); v != 2 || err != nil {
+		t.Errorf("during a failing refresh: %d %v, want 2", v, err)
+	}
+}
