@@ -159,3 +159,15 @@ func (p *pages) rankingsOf(ctx context.Context, level analytics.Level, per model
 		return analytics.Rankings(ctx, p.db, p.index, level, per)
 	})
 }
+
+func (p *pages) petitionBreakdownOf(ctx context.Context, per models.Period, s analytics.Scope, by string) ([]analytics.Breakdown, error) {
+	return memoGet(ctx, &p.memo, memoKey("petition-breakdown", per, s, by), ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
+		return analytics.PetitionBreakdown(ctx, p.db, per, s, by)
+	})
+}
+
+func (p *pages) postTopicsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Breakdown, error) {
+	return memoGet(ctx, &p.memo, memoKey("post-topics", per, s), ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
+		return analytics.PostTopics(ctx, p.db, per, s)
+	})
+}

@@ -207,11 +207,11 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 		switch st {
 		case models.StreamPetitions:
 			for _, by := range []string{"category", "channel"} {
-				bs, err := analytics.PetitionBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), by)
+				bs, err := p.petitionBreakdownOf(r.ctx, r.f.P, only(r.f.Scope, st), by)
 				breakdown(by, analytics.KeyPetitionsReceived, bs, err)
 			}
 		case models.StreamPosts:
-			bs, err := analytics.PostTopics(r.ctx, p.db, r.f.P, only(r.f.Scope, st))
+			bs, err := p.postTopicsOf(r.ctx, r.f.P, only(r.f.Scope, st))
 			breakdown("topic", analytics.KeyPostsVolume, bs, err)
 		}
 		d.Alerts = p.alertsPanel(r, func(a analytics.Alert) bool { return a.Stream == st })
