@@ -208,10 +208,10 @@ type driverRow struct {
 // posts, and those of its people's committee), a unit, category or field those of that unit,
 // category or of dossiers, a platform those of posts.
 func DetectAlerts(ctx context.Context, q Querier, p models.Period, s Scope) ([]Alert, error) {
-	return detectWith(ctx, q, DefaultCalendar(), p, s)
+	return detectWith(ctx, q, models.DefaultCalendar(), p, s)
 }
 
-func detectWith(ctx context.Context, q Querier, cal *Calendar, p models.Period, s Scope) ([]Alert, error) {
+func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.Period, s Scope) ([]Alert, error) {
 	if err := checkAlertPeriod(p); err != nil {
 		return nil, err
 	}
@@ -294,7 +294,7 @@ func localMidnight(t time.Time) time.Time {
 // zone has no daylight saving, so a day is always 24 hours.
 type detector struct {
 	q        Querier
-	cal      *Calendar
+	cal      *models.Calendar
 	p        models.Period
 	from, to time.Time // local midnights of the period
 	origin   time.Time
@@ -479,7 +479,7 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 		b0 = max(b0, first)
 		// Day factors fitted on the year before the week (or what there is of it).
 		h0 := max(first, w[0]-historyDays)
-		dm := FitDayModel(d.cal, d.day(h0), cs.total[h0:w[0]], d.cal.Defaults(cs.kind))
+		dm := FitDayModel(d.cal, d.day(h0), cs.total[h0:w[0]], HolidayDefaults(cs.kind))
 		f := make([]float64, d.n)
 		for i := b0; i < w[1]; i++ {
 			f[i] = dm.Factor(d.cal, d.day(i))
@@ -494,7 +494,7 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 			if cs.ownDays {
 				// A unit's week has its own shape (a department with no online procedure
 				// is shut on Sundays; a ward's counter is open on Saturday mornings).
-				gdm = FitDayModel(d.cal, d.day(h0), c[h0:w[0]], d.cal.Defaults(cs.kind))
+				gdm = FitDayModel(d.cal, d.day(h0), c[h0:w[0]], HolidayDefaults(cs.kind))
 				gfac = make([]float64, d.n)
 				for i := b0; i < w[1]; i++ {
 					gfac[i] = gdm.Factor(d.cal, d.day(i))
@@ -629,7 +629,7 @@ func (d *detector) seasonal(c, f []float64, dm DayModel, b0, w0, w1, first int) 
 		type obs struct{ c, f float64 }
 		var v []obs
 		for j := max(0, from); j < min(len(c), to); j++ {
-			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == DayOrdinary {
+			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == models.DayOrdinary {
 				v = append(v, obs{c[j], fj})
 			}
 		}
