@@ -1,15 +1,18 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
+	sqlfiles "github.com/govpulse/govpulse/sql"
 	"github.com/govpulse/govpulse/store"
 	"github.com/govpulse/govpulse/store/storetest"
 )
@@ -394,5 +397,63 @@ func TestHotspotsOnRollups(t *testing.T) {
 	prev, _ := models.ParsePeriod("2025-W30")
 	if hs, err := Hotspots(ctx, db, prev, Scope{}); err != nil || len(hs) != 0 {
 		t.Errorf("week 30: %d hotspots (err %v), want none", len(hs), err)
+	}
+}
+
+// TestAlertDossierDueQuery checks alert_dossier_due by hand: unit U1's dossiers, judged as of
+// 8 July 2025. Due 1 July: A ended on time (its older version, still open, is replaced), B ended
+// a day late, C is still open past its due time; due 2 July: D ended early but after two
+// supplement requests (late by DOMAIN §3); E's three days of supplement pauses move its due time
+// to 5 July, and it ended before that; F falls due after the as-of time and G was withdrawn:
+// neither counts.
+func TestAlertDossierDueQuery(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation(time.DateTime, s, models.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	mk := func(id, status, due, ended string, supplements uint8, pausedSec uint32, version uint64) models.Dossier {
+		d := models.Dossier{ID: id, ProcedureCode: "1.001", ProcedureName: "P", Field: "tu_phap", UnitCode: "U1", UnitName: "U1",
+			Channel: "online", OnlineLevel: "full", Status: status, ReceivedAt: at("2025-06-20 09:00:00"), DueAt: at(due),
+			UpdatedAt: at("2025-06-20 09:00:00").Add(time.Duration(version) * time.Hour), SupplementCount: supplements,
+			SupplementPausedSeconds: pausedSec, Version: version, IngestedAt: at("2025-06-20 09:00:00"), Source: "test"}
+		if ended != "" {
+			e := at(ended)
+			d.CompletedAt, d.UpdatedAt = &e, e
+		}
+		return d
+	}
+	rows := []models.Dossier{
+		mk("A", "processing", "2025-07-01 10:00:00", "", 0, 0, 1),
+		mk("A", "completed", "2025-07-01 10:00:00", "2025-06-30 16:00:00", 0, 0, 2),
+		mk("B", "completed", "2025-07-01 10:00:00", "2025-07-02 10:00:00", 0, 0, 1),
+		mk("C", "processing", "2025-07-01 15:00:00", "", 0, 0, 1),
+		mk("D", "completed", "2025-07-02 09:00:00", "2025-07-01 09:00:00", 2, 0, 1),
+		mk("E", "completed", "2025-07-02 09:00:00", "2025-07-03 09:00:00", 1, 3*86400, 1),
+		mk("F", "processing", "2025-07-09 09:00:00", "", 0, 0, 1),
+		mk("G", "withdrawn", "2025-07-01 09:00:00", "2025-07-03 09:00:00", 0, 0, 1),
+	}
+	if err := db.Insert(ctx, "dossiers", rows); err != nil {
+		t.Fatal(err)
+	}
+	text, err := sqlfiles.Query("alert_dossier_due")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []alertRow
+	if err := db.Query(ctx, &got, text, store.Params{"from": "2025-06-25", "to": "2025-07-12", "asof": "2025-07-08 00:00:00"}); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got, func(a, b alertRow) int { return cmp.Compare(a.Day, b.Day) })
+	want := []alertRow{{"2025-07-01", "U1", "", 2, 3}, {"2025-07-02", "U1", "", 1, 1}, {"2025-07-05", "U1", "", 0, 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rows = %v, want %v", got, want)
 	}
 }
