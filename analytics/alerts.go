@@ -159,9 +159,10 @@ type rule struct {
 var (
 	rulePetitions = rule{kind: AlertPetitionSurge, stream: models.StreamPetitions, minRatio: 2.5, minExcess: 3}
 	rulePosts     = rule{kind: AlertNegativePosts, stream: models.StreamPosts, minRatio: 2.5, minExcess: 3}
-	// Late dossiers end over the weeks after their due days: their windows are up to two weeks
-	// long and may start a week before the tested week.
-	ruleLate  = rule{kind: AlertOverdueSurge, stream: models.StreamDossiers, minRatio: 2, minExcess: 4, days: 14}
+	// Late dossiers are counted on their due days; a window may start a week before the tested
+	// week (the week just ended is judged once its due times have run out). Late dossiers come in
+	// batches (one procedure's files held up together), hence the larger effect asked.
+	ruleLate  = rule{kind: AlertOverdueSurge, stream: models.StreamDossiers, minRatio: 3, minExcess: 6}
 	ruleDrop  = rule{kind: AlertIntakeDrop, stream: models.StreamDossiers, drop: true, maxRatio: 0.4, minExcess: 5, minExpected: 8}
 	ruleSurge = rule{kind: AlertIntakeSurge, stream: models.StreamDossiers, minRatio: 1.8, minExcess: 15}
 )
@@ -190,14 +191,15 @@ type driverRow struct {
 // (0005_rollups.sql): petitions per ward × category and per category city-wide
 // (petition_intake_daily); negative posts per ward × topic, per ward on every topic and per topic
 // city-wide (post_daily); dossiers received per unit, drops and surges (dossier_intake_daily);
-// and dossiers ended late per unit against the unit's usual late share of what ended
-// (dossier_outcome_daily). Expected counts follow the day factors of the stream (weekdays,
+// and the dossiers of each unit that fell due on a day and were late (ended after the effective
+// due time, or still open past it at the period's end) against the unit's usual late share of
+// what fell due (dossiers, by the due day). Expected counts follow the day factors of the stream (weekdays,
 // month ends, holidays and Tết from the dated calendar), a year-on-year seasonal ratio when
 // there is a year of history, and the series' own level (baseline.go). Every window of one to
-// seven days of a week (late dossiers: up to fourteen, reaching back a week) is scanned; the
+// seven days of a week (late dossiers: also those reaching back a week) is scanned; the
 // most significant window of a series becomes its alert when it clears both the effect rule of
 // its kind (at least 2.5 times the expectation and three events more for petitions and posts;
-// twice and four more for late dossiers; 1.8 times and fifteen more for intake surges; 40% or
+// three times and six more for late dossiers; 1.8 times and fifteen more for intake surges; 40% or
 // less, five fewer, of at least eight expected for drops) and the score its family needs under
 // its false-alarm budget. A city-wide or all-topic alert mostly explained by finer alerts is
 // not repeated. A week with fewer than four weeks of data before it is not tested. Drivers come
@@ -208,10 +210,10 @@ type driverRow struct {
 // posts, and those of its people's committee), a unit, category or field those of that unit,
 // category or of dossiers, a platform those of posts.
 func DetectAlerts(ctx context.Context, q Querier, p models.Period, s Scope) ([]Alert, error) {
-	return detectWith(ctx, q, DefaultCalendar(), p, s)
+	return detectWith(ctx, q, models.DefaultCalendar(), p, s)
 }
 
-func detectWith(ctx context.Context, q Querier, cal *Calendar, p models.Period, s Scope) ([]Alert, error) {
+func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.Period, s Scope) ([]Alert, error) {
 	if err := checkAlertPeriod(p); err != nil {
 		return nil, err
 	}
@@ -294,7 +296,7 @@ func localMidnight(t time.Time) time.Time {
 // zone has no daylight saving, so a day is always 24 hours.
 type detector struct {
 	q        Querier
-	cal      *Calendar
+	cal      *models.Calendar
 	p        models.Period
 	from, to time.Time // local midnights of the period
 	origin   time.Time
@@ -316,11 +318,19 @@ func (d *detector) weeks() [][2]int {
 
 // load runs query name over days [from, to) and adds each row into the series of its keys.
 func (d *detector) load(ctx context.Context, name string, from, to int, into func(r alertRow, i int)) error {
+	return d.loadAt(ctx, name, from, to, time.Time{}, into)
+}
+
+// loadAt is load for a query that also judges its rows as known at asof (unless zero).
+func (d *detector) loadAt(ctx context.Context, name string, from, to int, asof time.Time, into func(r alertRow, i int)) error {
 	text, err := sqlfiles.Query(name)
 	if err != nil {
 		return fmt.Errorf("analytics: %w", err)
 	}
 	params := store.Params{"from": d.day(from).Format(time.DateOnly), "to": d.day(to).Format(time.DateOnly)}
+	if !asof.IsZero() {
+		params["asof"] = asof.In(models.Location).Format(time.DateTime)
+	}
 	var rows []alertRow
 	if err := d.q.Query(ctx, &rows, text, params); err != nil {
 		return fmt.Errorf("analytics: query %s (from=%v to=%v): %w", name, params["from"], params["to"], err)
@@ -444,9 +454,12 @@ func (d *detector) dossiers(ctx context.Context) ([]Alert, error) {
 	intake.rule = ruleDrop
 	alerts = append(alerts, d.detectCounts(intake)...)
 
+	// Late dossiers by the day they fell due, not the day they ended: an office that lets a
+	// week's dossiers run late shows at once, where their late endings trickle over the
+	// following weeks.
 	late, ended := map[string][]float64{}, map[string][]float64{}
 	cityLate, cityEnded := make([]float64, d.n), make([]float64, d.n)
-	if err := d.load(ctx, "alert_dossier_outcome", d.index(d.from)-baselineDays, d.n, func(r alertRow, i int) {
+	if err := d.loadAt(ctx, "alert_dossier_due", d.index(d.from)-baselineDays, d.n, d.to, func(r alertRow, i int) {
 		addTo(late, r.A, d.n, i, float64(r.N))
 		addTo(ended, r.A, d.n, i, float64(r.M))
 		cityLate[i] += float64(r.N)
@@ -479,7 +492,7 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 		b0 = max(b0, first)
 		// Day factors fitted on the year before the week (or what there is of it).
 		h0 := max(first, w[0]-historyDays)
-		dm := FitDayModel(d.cal, d.day(h0), cs.total[h0:w[0]], d.cal.Defaults(cs.kind))
+		dm := FitDayModel(d.cal, d.day(h0), cs.total[h0:w[0]], HolidayDefaults(cs.kind))
 		f := make([]float64, d.n)
 		for i := b0; i < w[1]; i++ {
 			f[i] = dm.Factor(d.cal, d.day(i))
@@ -494,7 +507,7 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 			if cs.ownDays {
 				// A unit's week has its own shape (a department with no online procedure
 				// is shut on Sundays; a ward's counter is open on Saturday mornings).
-				gdm = FitDayModel(d.cal, d.day(h0), c[h0:w[0]], d.cal.Defaults(cs.kind))
+				gdm = FitDayModel(d.cal, d.day(h0), c[h0:w[0]], HolidayDefaults(cs.kind))
 				gfac = make([]float64, d.n)
 				for i := b0; i < w[1]; i++ {
 					gfac[i] = gdm.Factor(d.cal, d.day(i))
@@ -629,7 +642,7 @@ func (d *detector) seasonal(c, f []float64, dm DayModel, b0, w0, w1, first int) 
 		type obs struct{ c, f float64 }
 		var v []obs
 		for j := max(0, from); j < min(len(c), to); j++ {
-			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == DayOrdinary {
+			if fj := dm.Factor(d.cal, d.day(j)); fj > 0.2 && d.cal.TypeOf(d.day(j)) == models.DayOrdinary {
 				v = append(v, obs{c[j], fj})
 			}
 		}
@@ -773,9 +786,9 @@ func (r rule) passes(obs, exp float64) bool {
 	return obs >= r.minRatio*exp && obs-exp >= r.minExcess
 }
 
-// detectLate tests the late dossiers of each unit against its usual late share of what ended:
-// expected = ended in the window × the unit's late share over the baseline, pooled towards the
-// city's.
+// detectLate tests the late dossiers of each unit against its usual late share of what fell
+// due: expected = dossiers due in the window × the unit's late share over the baseline, pooled
+// towards the city's. (late and ended are by due day: the late ones and all that fell due.)
 func (d *detector) detectLate(late, ended map[string][]float64, cityLate, cityEnded []float64, first int) []Alert {
 	if first < 0 {
 		return nil

@@ -42,10 +42,12 @@ const (
 	evalWeeks = 40
 	// The issue targets recall ≥ 90% with ≤ 1 false alarm a week. The false-alarm ceiling is
 	// asserted as such. At scale 0.1 some planted incidents are below what any test can see
-	// (a one-day outage of a unit receiving three dossiers a day: P(0 | 3) = 5%), so the recall
-	// floor is the measured 70% at this seed less one incident's worth; the log gives the
-	// figures by kind and every miss.
-	floorRecall         = 0.65
+	// (a one-day outage of a unit receiving three dossiers a day: P(0 | 3) = 5%; a burst of
+	// three negative posts a day of which the pipeline places about half in the ward), so the
+	// recall floor is the measured 73.3% (22 of 30) at this seed less one incident's worth; the
+	// log gives the figures by kind, every miss and every false alarm. At scale 0.3 the same
+	// seed gives 96.7% (29 of 30) with 0.93 false alarms a week.
+	floorRecall         = 0.70
 	ceilingFalsePerWeek = 1.0
 )
 
@@ -154,6 +156,7 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 	var falseAlarms, alerts int
 	weekly := make([]int, 0, evalWeeks)
 	var examples []string
+	faByKind := map[string]int{}
 	for w := first; w.Before(last); w = w.AddDate(0, 0, 7) {
 		p := models.Period{From: w, To: w.AddDate(0, 0, 7), Kind: models.PeriodWeek}
 		got, err := analytics.DetectAlerts(ctx, db, p, analytics.Scope{})
@@ -172,7 +175,8 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 			}
 			if !hit {
 				fa++
-				if len(examples) < 12 {
+				faByKind[a.Kind]++
+				if len(examples) < 60 {
 					examples = append(examples, fmt.Sprintf("%s %s ward=%s unit=%s cat=%s topic=%s obs=%g exp=%g score=%.1f",
 						a.Start.Format(time.DateOnly), a.Kind, a.Ward, a.Unit, a.Category, a.Topic, a.Observed, a.Expected, a.Score))
 				}
@@ -204,8 +208,9 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 			byKind[inc.Kind].found++
 			found++
 		} else {
-			missed = append(missed, fmt.Sprintf("%s %s %s–%s mag %.2f base %.2f: %s", inc.ID, inc.Kind, inc.Start.Format(time.DateOnly),
-				inc.End.Format(time.DateOnly), inc.Magnitude, inc.Baseline, inc.Description))
+			missed = append(missed, fmt.Sprintf("%s %s %s–%s ward=%s unit=%s cat=%s topic=%s mag %.2f base %.2f: %.120s", inc.ID, inc.Kind,
+				inc.Start.Format(time.DateOnly), inc.End.Format(time.DateOnly), inc.WardCode, inc.UnitCode, inc.Category, inc.Topic,
+				inc.Magnitude, inc.Baseline, inc.Description))
 		}
 	}
 	if planted < 30 {
@@ -227,7 +232,7 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 	for _, k := range kinds {
 		t.Logf("  %-15s %d of %d", k, byKind[k].found, byKind[k].planted)
 	}
-	t.Logf("false alarms per week: %v", weekly)
+	t.Logf("false alarms per week: %v; by kind: %v", weekly, faByKind)
 	for _, m := range missed {
 		t.Logf("  missed %s", m)
 	}

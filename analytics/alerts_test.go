@@ -1,15 +1,18 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
+	sqlfiles "github.com/govpulse/govpulse/sql"
 	"github.com/govpulse/govpulse/store"
 	"github.com/govpulse/govpulse/store/storetest"
 )
@@ -22,82 +25,13 @@ func day(s string) time.Time {
 	return t
 }
 
-func TestCalendarTypes(t *testing.T) {
-	cal := DefaultCalendar()
-	tests := []struct {
-		date string
-		want DayType
-	}{
-		// Tết 2025: first day 29/1; the official break 25/1–2/2.
-		{"2025-01-03", DayOrdinary},
-		{"2025-01-04", DayPreTetRamp}, // 21 days before the break
-		{"2025-01-17", DayPreTetRamp},
-		{"2025-01-18", DayPreTet}, // the week before the break
-		{"2025-01-24", DayPreTet},
-		{"2025-01-25", DayTetBreak},
-		{"2025-01-29", DayTetBreak},
-		{"2025-02-02", DayTetBreak},
-		{"2025-02-03", DayPostTet},
-		{"2025-02-12", DayPostTet},
-		{"2025-02-13", DayOrdinary},
-		// Solar holidays, the Hùng Kings' day (10/3 lunar) and the extra National Day day.
-		{"2025-01-01", DayHoliday},
-		{"2025-04-07", DayHoliday},
-		{"2025-04-30", DayHoliday},
-		{"2025-05-01", DayHoliday},
-		{"2025-09-01", DayHoliday},
-		{"2025-09-02", DayHoliday},
-		{"2025-09-03", DayOrdinary},
-		{"2024-09-03", DayHoliday},
-		// Tết of every year of the calendar, on its first day.
-		{"2020-01-25", DayTetBreak}, {"2021-02-12", DayTetBreak}, {"2022-02-01", DayTetBreak},
-		{"2023-01-22", DayTetBreak}, {"2024-02-10", DayTetBreak}, {"2026-02-17", DayTetBreak},
-		{"2027-02-06", DayTetBreak}, {"2028-01-26", DayTetBreak}, {"2029-02-13", DayTetBreak},
-		{"2030-02-03", DayTetBreak},
-		// Without an announced break: 29 Tết to 4 Tết (2027: 4/2–10/2).
-		{"2027-02-03", DayPreTet}, {"2027-02-04", DayTetBreak}, {"2027-02-10", DayTetBreak}, {"2027-02-11", DayPostTet},
-		{"2030-04-12", DayHoliday},
-		// Outside the calendar's years nothing is known.
-		{"2031-01-01", DayOrdinary},
-	}
-	for _, tt := range tests {
-		if got := cal.TypeOf(day(tt.date)); got != tt.want {
-			t.Errorf("TypeOf(%s) = %s, want %s", tt.date, got, tt.want)
-		}
-	}
-	if !cal.Covers(day("2030-12-31")) || cal.Covers(day("2031-01-01")) || cal.Covers(day("2019-12-31")) {
-		t.Error("Covers: want 2020–2030")
-	}
-}
-
-func TestParseCalendarRefusesBadData(t *testing.T) {
-	good := string(holidaysYAML)
-	tests := []struct{ name, src, field string }{
-		{"not yaml", "years: [", "holidays"},
-		{"bad date", strings.Replace(good, "lunar_new_year: 2025-01-29", "lunar_new_year: 2025-01-32", 1), "holidays.years[5].lunar_new_year"},
-		{"tết in march", strings.Replace(good, "lunar_new_year: 2025-01-29", "lunar_new_year: 2025-03-01", 1), "holidays.years[5].lunar_new_year"},
-		{"break without tết", strings.Replace(good, "tet_break: [2025-01-25, 2025-02-02]", "tet_break: [2025-01-20, 2025-01-24]", 1), "holidays.years[5].tet_break"},
-		{"gap in years", strings.Replace(good, "year: 2025", "year: 2035", 1), "holidays.years[5]"},
-		{"no defaults", good[:strings.Index(good, "defaults:")], "holidays.defaults"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseCalendar([]byte(tt.src))
-			var fe *models.FieldError
-			if !errors.Is(err, models.ErrInvalid) || !errors.As(err, &fe) || fe.Field != tt.field {
-				t.Fatalf("err = %v, want a FieldError on %s", err, tt.field)
-			}
-		})
-	}
-}
-
 // TestFitDayModel fits a made-up stream with a known shape: level 100 a day, weekday factors
 // Mon–Sun 1.5 1.3 1.2 1.1 1.0 0.6 0.3 (they sum to 7, so they are their own normalisation),
 // month ends (last four days) 1.2 times the weekday, public holidays 5 whatever the weekday.
 // The fit must give these numbers back exactly; the Tết day types, absent from the data, keep
 // the calendar's defaults.
 func TestFitDayModel(t *testing.T) {
-	cal := DefaultCalendar()
+	cal := models.DefaultCalendar()
 	weekday := [7]float64{0.3, 1.5, 1.3, 1.2, 1.1, 1.0, 0.6} // by time.Weekday, Sunday first
 	start := day("2025-03-03")
 	end := day("2025-09-08") // 27 weeks: 7/4, 30/4, 1/5, 1/9, 2/9 are holidays
@@ -105,7 +39,7 @@ func TestFitDayModel(t *testing.T) {
 	holidays := 0
 	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
 		switch {
-		case cal.TypeOf(d) == DayHoliday:
+		case cal.TypeOf(d) == models.DayHoliday:
 			counts = append(counts, 5)
 			holidays++
 		case monthEnd(d):
@@ -117,7 +51,7 @@ func TestFitDayModel(t *testing.T) {
 	if holidays != 5 {
 		t.Fatalf("fixture has %d holidays, want 5", holidays)
 	}
-	defaults := cal.Defaults(seriesPetitions)
+	defaults := HolidayDefaults(seriesPetitions)
 	m := FitDayModel(cal, start, counts, defaults)
 	for wd := range 7 {
 		if math.Abs(m.Weekday[wd]-weekday[wd]) > 1e-12 {
@@ -127,10 +61,10 @@ func TestFitDayModel(t *testing.T) {
 	if math.Abs(m.MonthEnd-1.2) > 1e-12 {
 		t.Errorf("MonthEnd = %v, want 1.2", m.MonthEnd)
 	}
-	if math.Abs(m.Special[DayHoliday]-0.05) > 1e-12 || !m.Estimated[DayHoliday] {
-		t.Errorf("holiday factor = %v (estimated %v), want 0.05 from the data", m.Special[DayHoliday], m.Estimated[DayHoliday])
+	if math.Abs(m.Special[models.DayHoliday]-0.05) > 1e-12 || !m.Estimated[models.DayHoliday] {
+		t.Errorf("holiday factor = %v (estimated %v), want 0.05 from the data", m.Special[models.DayHoliday], m.Estimated[models.DayHoliday])
 	}
-	if m.Special[DayTetBreak] != defaults.TetBreak || m.Estimated[DayTetBreak] || m.Special[DayPreTet] != defaults.PreTet {
+	if m.Special[models.DayTetBreak] != defaults.TetBreak || m.Estimated[models.DayTetBreak] || m.Special[models.DayPreTet] != defaults.PreTet {
 		t.Errorf("Tết factors = %v, want the defaults %+v", m.Special, defaults)
 	}
 	// Factor: an ordinary Monday, a month-end Monday (31/3), a holiday Monday (7/4), a pre-Tết
@@ -463,5 +397,63 @@ func TestHotspotsOnRollups(t *testing.T) {
 	prev, _ := models.ParsePeriod("2025-W30")
 	if hs, err := Hotspots(ctx, db, prev, Scope{}); err != nil || len(hs) != 0 {
 		t.Errorf("week 30: %d hotspots (err %v), want none", len(hs), err)
+	}
+}
+
+// TestAlertDossierDueQuery checks alert_dossier_due by hand: unit U1's dossiers, judged as of
+// 8 July 2025. Due 1 July: A ended on time (its older version, still open, is replaced), B ended
+// a day late, C is still open past its due time; due 2 July: D ended early but after two
+// supplement requests (late by DOMAIN §3); E's three days of supplement pauses move its due time
+// to 5 July, and it ended before that; F falls due after the as-of time and G was withdrawn:
+// neither counts.
+func TestAlertDossierDueQuery(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation(time.DateTime, s, models.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	mk := func(id, status, due, ended string, supplements uint8, pausedSec uint32, version uint64) models.Dossier {
+		d := models.Dossier{ID: id, ProcedureCode: "1.001", ProcedureName: "P", Field: "tu_phap", UnitCode: "U1", UnitName: "U1",
+			Channel: "online", OnlineLevel: "full", Status: status, ReceivedAt: at("2025-06-20 09:00:00"), DueAt: at(due),
+			UpdatedAt: at("2025-06-20 09:00:00").Add(time.Duration(version) * time.Hour), SupplementCount: supplements,
+			SupplementPausedSeconds: pausedSec, Version: version, IngestedAt: at("2025-06-20 09:00:00"), Source: "test"}
+		if ended != "" {
+			e := at(ended)
+			d.CompletedAt, d.UpdatedAt = &e, e
+		}
+		return d
+	}
+	rows := []models.Dossier{
+		mk("A", "processing", "2025-07-01 10:00:00", "", 0, 0, 1),
+		mk("A", "completed", "2025-07-01 10:00:00", "2025-06-30 16:00:00", 0, 0, 2),
+		mk("B", "completed", "2025-07-01 10:00:00", "2025-07-02 10:00:00", 0, 0, 1),
+		mk("C", "processing", "2025-07-01 15:00:00", "", 0, 0, 1),
+		mk("D", "completed", "2025-07-02 09:00:00", "2025-07-01 09:00:00", 2, 0, 1),
+		mk("E", "completed", "2025-07-02 09:00:00", "2025-07-03 09:00:00", 1, 3*86400, 1),
+		mk("F", "processing", "2025-07-09 09:00:00", "", 0, 0, 1),
+		mk("G", "withdrawn", "2025-07-01 09:00:00", "2025-07-03 09:00:00", 0, 0, 1),
+	}
+	if err := db.Insert(ctx, "dossiers", rows); err != nil {
+		t.Fatal(err)
+	}
+	text, err := sqlfiles.Query("alert_dossier_due")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []alertRow
+	if err := db.Query(ctx, &got, text, store.Params{"from": "2025-06-25", "to": "2025-07-12", "asof": "2025-07-08 00:00:00"}); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(got, func(a, b alertRow) int { return cmp.Compare(a.Day, b.Day) })
+	want := []alertRow{{"2025-07-01", "U1", "", 2, 3}, {"2025-07-02", "U1", "", 1, 1}, {"2025-07-05", "U1", "", 0, 1}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("rows = %v, want %v", got, want)
 	}
 }

@@ -30,10 +30,10 @@ import (
 type DayModel struct {
 	Weekday  [7]float64 // by time.Weekday, mean 1 over the week
 	MonthEnd float64
-	Special  [numDayTypes]float64 // by DayType; Special[DayOrdinary] is 1
+	Special  [models.NumDayTypes]float64 // by models.DayType; Special[models.DayOrdinary] is 1
 	// Estimated says which Special factors were fitted on the data (else the calendar's
 	// defaults).
-	Estimated [numDayTypes]bool
+	Estimated [models.NumDayTypes]bool
 }
 
 // Minimum support for fitting a special day type from the data: days of that type in the
@@ -44,10 +44,10 @@ const (
 )
 
 // replaces reports the day types whose factor replaces the weekday pattern.
-func replaces(t DayType) bool { return t == DayHoliday || t == DayTetBreak }
+func replaces(t models.DayType) bool { return t == models.DayHoliday || t == models.DayTetBreak }
 
 // Factor is f(t): the expected count on t's local date relative to an ordinary day's level.
-func (m *DayModel) Factor(cal *Calendar, t time.Time) float64 {
+func (m *DayModel) Factor(cal *models.Calendar, t time.Time) float64 {
 	typ := cal.TypeOf(t)
 	if replaces(typ) {
 		return m.Special[typ]
@@ -67,15 +67,15 @@ func (m *DayModel) Factor(cal *Calendar, t time.Time) float64 {
 // close). A special day type
 // with fewer than minSpecialDays days or minSpecialExpected expected events keeps the calendar's
 // default for the stream.
-func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults HolidayFactors) DayModel {
+func FitDayModel(cal *models.Calendar, start time.Time, counts []float64, defaults HolidayFactors) DayModel {
 	var m DayModel
 	n := len(counts)
 	day := func(i int) time.Time { return start.AddDate(0, 0, i) }
-	types := make([]DayType, n)
+	types := make([]models.DayType, n)
 	ordinary := make([]bool, n) // ordinary and not a month end
 	for i := range counts {
 		types[i] = cal.TypeOf(day(i))
-		ordinary[i] = types[i] == DayOrdinary && !monthEnd(day(i))
+		ordinary[i] = types[i] == models.DayOrdinary && !monthEnd(day(i))
 	}
 	var sum, cnt [7]float64
 	for i, c := range counts {
@@ -125,7 +125,7 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 		}
 		return 0, false
 	}
-	var obs, exp, days [numDayTypes + 1]float64 // index numDayTypes: month ends
+	var obs, exp, days [models.NumDayTypes + 1]float64 // index models.NumDayTypes: month ends
 	fitted := func(k int, def float64) (float64, bool) {
 		if days[k] >= minSpecialDays && exp[k] >= minSpecialExpected {
 			return obs[k] / exp[k], true
@@ -139,12 +139,12 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 			t := types[i]
 			k := int(t)
 			switch {
-			case t == DayOrdinary && ordinary[i]:
+			case t == models.DayOrdinary && ordinary[i]:
 				continue
-			case t == DayOrdinary:
-				k = int(numDayTypes)
+			case t == models.DayOrdinary:
+				k = int(models.NumDayTypes)
 			}
-			if (pass == 0) != (k == int(numDayTypes)) {
+			if (pass == 0) != (k == int(models.NumDayTypes)) {
 				continue
 			}
 			l, ok := level(i)
@@ -154,7 +154,7 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 			e := l
 			if !replaces(t) {
 				e *= m.Weekday[day(i).Weekday()]
-				if t != DayOrdinary && monthEnd(day(i)) {
+				if t != models.DayOrdinary && monthEnd(day(i)) {
 					e *= m.MonthEnd
 				}
 			}
@@ -163,11 +163,11 @@ func FitDayModel(cal *Calendar, start time.Time, counts []float64, defaults Holi
 			days[k]++
 		}
 		if pass == 0 {
-			m.MonthEnd, _ = fitted(int(numDayTypes), 1)
+			m.MonthEnd, _ = fitted(int(models.NumDayTypes), 1)
 		}
 	}
-	m.Special[DayOrdinary] = 1
-	for t := DayHoliday; t < numDayTypes; t++ {
+	m.Special[models.DayOrdinary] = 1
+	for t := models.DayHoliday; t < models.NumDayTypes; t++ {
 		m.Special[t], m.Estimated[t] = fitted(int(t), defaults.of(t))
 	}
 	return m

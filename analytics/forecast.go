@@ -51,8 +51,8 @@ type ForecastOptions struct {
 	// BacktestWeeks is how many weekly forecast origins the back-test uses; 0 means 8.
 	BacktestWeeks int
 	// IsHoliday reports whether a local day (its midnight) is a public holiday or in the Tết
-	// break; nil means the built-in Vietnamese calendar (fixed-date holidays, the Hùng Kings' day
-	// and the Tết break for 2023–2030).
+	// break; nil means govpulse's holiday calendar (models.DefaultCalendar: the public holidays
+	// and the official Tết breaks of 2020–2030).
 	IsHoliday func(day time.Time) bool
 }
 
@@ -100,7 +100,7 @@ func ForecastIntakeWith(ctx context.Context, q Querier, stream models.Stream, as
 		o.BacktestWeeks = 8
 	}
 	if o.IsHoliday == nil {
-		o.IsHoliday = vnHoliday
+		o.IsHoliday = models.DefaultCalendar().IsHoliday
 	}
 	today := bucketStart(asOf, GrainDay)
 	hist, err := models.DateRange(today.AddDate(0, 0, -o.HistoryDays), today.AddDate(0, 0, -1))
@@ -363,35 +363,4 @@ func selectHW(x []float64, days []time.Time, hol []dayKind) hwModel {
 		}
 	}
 	return best
-}
-
-// vnTetDays are the first days of the lunar new year 2023–2030.
-var vnTetDays = []string{"2023-01-22", "2024-02-10", "2025-01-29", "2026-02-17", "2027-02-06", "2028-01-26", "2029-02-13", "2030-02-03"}
-
-// vnHungKingsDays are the Hùng Kings' commemoration days (10/3 lunar) 2023–2028.
-var vnHungKingsDays = []string{"2023-04-29", "2024-04-18", "2025-04-07", "2026-04-26", "2027-04-16", "2028-04-04"}
-
-// vnHoliday is the built-in calendar: the Tết break (two days before to four days after the first
-// day of the lunar year), 1/1, 30/4, 1/5, 1/9 and 2/9, and the Hùng Kings' day.
-func vnHoliday(day time.Time) bool {
-	d := bucketStart(day, GrainDay)
-	_, m, dd := d.Date()
-	switch {
-	case m == time.January && dd == 1, m == time.April && dd == 30, m == time.May && dd == 1,
-		m == time.September && (dd == 1 || dd == 2):
-		return true
-	}
-	key := dateKey(d)
-	for _, h := range vnHungKingsDays {
-		if h == key {
-			return true
-		}
-	}
-	for _, t := range vnTetDays {
-		first, _ := time.ParseInLocation(time.DateOnly, t, models.Location)
-		if off := d.Sub(first).Hours() / 24; off >= -2 && off <= 4 {
-			return true
-		}
-	}
-	return false
 }

@@ -25,24 +25,12 @@ func forecastSeries(start time.Time, n int, seed uint64) ([]float64, []time.Time
 		if d.AddDate(0, 0, 3).Month() != d.Month() {
 			mean *= 1.15
 		}
-		if vnHoliday(d) {
+		if models.DefaultCalendar().IsHoliday(d) {
 			mean *= 0.1
 		}
 		x[i] = math.Max(0, math.Round(mean+rng.NormFloat64()*math.Sqrt(mean)))
 	}
 	return x, days
-}
-
-func TestVNHoliday(t *testing.T) {
-	for day, want := range map[string]bool{
-		"2025-01-01": true, "2025-01-27": true, "2025-01-29": true, "2025-02-02": true, "2025-02-03": false,
-		"2025-04-07": true, "2025-04-30": true, "2025-09-02": true, "2025-10-01": false, "2026-02-15": true,
-	} {
-		d, _ := time.ParseInLocation(time.DateOnly, day, models.Location)
-		if got := vnHoliday(d); got != want {
-			t.Errorf("vnHoliday(%s) = %v, want %v", day, got, want)
-		}
-	}
 }
 
 // TestForecastBacktest holds out the last 14 days of a year of synthetic intake, forecasts them
@@ -53,7 +41,7 @@ func TestForecastBacktest(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		x, days := forecastSeries(start, 378, seed)
 		fit, held := len(x)-14, x[len(x)-14:]
-		f, err := forecastDaily(x[:fit], days[:fit], 14, ForecastOptions{IsHoliday: vnHoliday, BacktestWeeks: 8})
+		f, err := forecastDaily(x[:fit], days[:fit], 14, ForecastOptions{IsHoliday: models.DefaultCalendar().IsHoliday, BacktestWeeks: 8})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +86,7 @@ func TestForecastBacktest(t *testing.T) {
 func TestForecastHolidays(t *testing.T) {
 	start := time.Date(2024, 4, 22, 0, 0, 0, 0, models.Location)
 	x, days := forecastSeries(start, 364, 4) // through Sunday 20 April 2025
-	f, err := forecastDaily(x, days, 14, ForecastOptions{IsHoliday: vnHoliday})
+	f, err := forecastDaily(x, days, 14, ForecastOptions{IsHoliday: models.DefaultCalendar().IsHoliday})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +125,7 @@ func TestForecastRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := forecastDaily(make([]float64, 100), make([]time.Time, 100), 14, ForecastOptions{IsHoliday: vnHoliday}); !errors.Is(err, ErrShortHistory) {
+	if _, err := forecastDaily(make([]float64, 100), make([]time.Time, 100), 14, ForecastOptions{IsHoliday: models.DefaultCalendar().IsHoliday}); !errors.Is(err, ErrShortHistory) {
 		t.Errorf("empty history: err = %v, want ErrShortHistory", err)
 	}
 }

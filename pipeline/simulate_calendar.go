@@ -43,49 +43,60 @@ func simDate(y int, m time.Month, d int) simDay {
 	return simDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// simTetDays are the first days of the lunar new year (Tết Nguyên Đán) the simulator knows. Outside
-// 2023–2028 there is no Tết in the data.
-var simTetDays = []simDay{
-	simDate(2023, 1, 22), simDate(2024, 2, 10), simDate(2025, 1, 29), simDate(2026, 2, 17),
-	simDate(2027, 2, 6), simDate(2028, 1, 26),
+// The simulator reads govpulse's one holiday calendar (models.DefaultCalendar, 2020–2030): the
+// official Tết breaks close the offices, the weeks before them carry the pre-Tết rush, the ten
+// days after them the recovery. Outside the calendar's years there are no holidays in the data.
+
+// simCalDay is what the calendar says of one simulated day: its type, and for the days around
+// Tết how far they are from the break (ramp: days before the break; post: days after it) and
+// from the first day of the lunar year (tetOff, with nearTet false when it is over 60 days away).
+type simCalDay struct {
+	typ     models.DayType
+	before  int // days to the first day of the break (1 the day before); pre-Tết days only
+	after   int // days since the last day of the break (1 the day after); post-Tết days only
+	tetOff  int
+	nearTet bool
 }
 
-// simHungKingsDays are the Hùng Kings' commemoration days (10/3 lunar), a public holiday.
-var simHungKingsDays = []simDay{
-	simDate(2023, 4, 29), simDate(2024, 4, 18), simDate(2025, 4, 7), simDate(2026, 4, 26),
-	simDate(2027, 4, 16), simDate(2028, 4, 4),
+// simCalFrom and simCalTo bound the tabulated days (2000–2049); days outside are ordinary.
+var simCalFrom, simCalTo = simDate(2000, 1, 1), simDate(2050, 1, 1)
+
+var simCalendar = sync.OnceValue(func() []simCalDay {
+	cal := models.DefaultCalendar()
+	t := make([]simCalDay, simCalTo-simCalFrom)
+	for i := range t {
+		d := simCalFrom + simDay(i)
+		c := simCalDay{typ: cal.TypeOf(d.start())}
+		if tet, ok := cal.TetNear(d.start(), 60); ok {
+			c.tetOff, c.nearTet = int(d-simDayOf(tet.NewYear)), true
+			switch c.typ {
+			case models.DayPreTet, models.DayPreTetRamp:
+				c.before = int(simDayOf(tet.BreakFirst) - d)
+			case models.DayPostTet:
+				c.after = int(d - simDayOf(tet.BreakLast))
+			}
+		}
+		t[i] = c
+	}
+	return t
+})
+
+func simCalOf(d simDay) simCalDay {
+	if d < simCalFrom || d >= simCalTo {
+		return simCalDay{}
+	}
+	return simCalendar()[d-simCalFrom]
 }
 
-// simTetOffset is the distance in days from d to the nearest Tết (negative before it), and false
-// when no Tết is within 60 days.
+// simTetOffset is the distance in days from d to the nearest first day of the lunar year
+// (negative before it), and false when no Tết is within 60 days.
 func simTetOffset(d simDay) (int, bool) {
-	for _, t := range simTetDays {
-		if off := int(d - t); off >= -60 && off <= 60 {
-			return off, true
-		}
-	}
-	return 0, false
+	c := simCalOf(d)
+	return c.tetOff, c.nearTet
 }
 
-// simHoliday reports a public holiday: the Tết break (two days before to four days after the
-// first day), 1/1, 30/4, 1/5, 2/9 (and 1/9), and the Hùng Kings' day.
-func simHoliday(d simDay) bool {
-	if off, ok := simTetOffset(d); ok && off >= -2 && off <= 4 {
-		return true
-	}
-	_, m, dd := d.date()
-	switch {
-	case m == time.January && dd == 1, m == time.April && dd == 30, m == time.May && dd == 1,
-		m == time.September && (dd == 1 || dd == 2):
-		return true
-	}
-	for _, h := range simHungKingsDays {
-		if h == d {
-			return true
-		}
-	}
-	return false
-}
+// simHoliday reports a day the offices are shut for: a public holiday or the official Tết break.
+func simHoliday(d simDay) bool { return simCalOf(d).typ.Closed() }
 
 // simWorkday reports whether offices receive dossiers in person on d (Monday to Friday, not a
 // holiday). Saturday mornings are handled as a reduced day by the intake weights, but the legal
@@ -130,23 +141,22 @@ func simAddWorkdays(d simDay, n int) simDay {
 	return d
 }
 
-// simTetFactor scales activity around Tết: a rush over the three weeks before the break, a collapse
-// during it, and a recovery over the ten days after. rush says how strong the rush is (dossiers
-// rush, petitions barely).
+// simTetFactor scales activity around Tết: a rush rising over the two weeks (the calendar's
+// pre-Tết ramp) before the week before the break, full in that week, a collapse to floor during
+// the official break, and a recovery over the ten days after it. rush says how strong the rush is
+// (dossiers rush, petitions barely).
 func simTetFactor(d simDay, rush, floor float64) float64 {
-	off, ok := simTetOffset(d)
-	if !ok {
-		return 1
-	}
-	switch {
-	case off >= -21 && off <= -8:
-		return 1 + rush*float64(off+22)/14 // rising towards the break
-	case off >= -7 && off <= -3:
+	c := simCalOf(d)
+	switch c.typ {
+	case models.DayPreTetRamp:
+		// before runs from 21 down to 8: 1/14 of the rush at the start, all of it at the end.
+		return 1 + rush*float64(models.PreTetDays+models.PreTetRampDays+1-c.before)/models.PreTetRampDays
+	case models.DayPreTet:
 		return 1 + rush
-	case off >= -2 && off <= 4:
+	case models.DayTetBreak:
 		return floor
-	case off >= 5 && off <= 14:
-		return floor + (1-floor)*float64(off-4)/10
+	case models.DayPostTet:
+		return floor + (1-floor)*float64(c.after)/models.PostTetDays
 	}
 	return 1
 }
