@@ -234,14 +234,20 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 		alerts = append(alerts, a...)
 	}
 	alerts = slices.DeleteFunc(alerts, func(a Alert) bool { return !s.keeps(a) })
+	sortAlerts(alerts)
 	for i := range alerts {
-		if err := d.explain(ctx, &alerts[i]); err != nil {
+		if err := d.explain(ctx, &alerts[i], i < maxExplained); err != nil {
 			return nil, err
 		}
 	}
-	sortAlerts(alerts)
 	return alerts, nil
 }
+
+// maxExplained is how many alerts, most severe first, get the drivers that need a query of
+// their own (which subcategory, platform or procedure moved). The rest keep the drivers of their
+// key (place, category, topic, unit): a week in which many units alarm at once (a stalled
+// source, a city-wide event) must not cost one base-table read per alert.
+const maxExplained = 12
 
 func checkAlertPeriod(p models.Period) error {
 	switch {
@@ -978,10 +984,10 @@ func numberEN(x float64) string {
 // numberVI is numberEN with the Vietnamese decimal comma.
 func numberVI(x float64) string { return strings.Replace(numberEN(x), ".", ",", 1) }
 
-// explain adds the drivers of an alert: the place and breakdown of its key, then the values of
-// the next dimension (subcategory, platform or procedure) that moved most, each with its
-// expectation (its share of the baseline days times the alert's expectation).
-func (d *detector) explain(ctx context.Context, a *Alert) error {
+// explain adds the drivers of an alert: the place and breakdown of its key, then (when deep) the
+// values of the next dimension (subcategory, platform or procedure) that moved most, each with
+// its expectation (its share of the baseline days times the alert's expectation).
+func (d *detector) explain(ctx context.Context, a *Alert, deep bool) error {
 	var drivers []Driver
 	var query, dim string
 	params := store.Params{
@@ -1021,6 +1027,10 @@ func (d *detector) explain(ctx context.Context, a *Alert) error {
 			query = "alert_drivers_late"
 		}
 		params["unit"] = a.Unit
+	}
+	if !deep {
+		a.Drivers = drivers
+		return nil
 	}
 	text, err := sqlfiles.Query(query)
 	if err != nil {

@@ -173,6 +173,9 @@ func (p *pages) apiError(c *gin.Context, err error) {
 }
 
 // request is one page or API call with its filters, scope already narrowed by the user's rights.
+// panelBudget bounds how long one page or API request waits for analytics.
+const panelBudget = 8 * time.Second
+
 type request struct {
 	c   *gin.Context
 	ctx context.Context
@@ -184,7 +187,11 @@ type request struct {
 // begin reads the filters and applies the user's scope; a bad filter or a forbidden scope is
 // returned as an error for the caller to render.
 func (p *pages) begin(c *gin.Context) (*request, error) {
-	r := &request{c: c, ctx: c.Request.Context(), tr: Translator{Lang: langOf(c)}, now: p.now()}
+	// A page waits at most panelBudget for its panels; a slower one shows as not available and
+	// is ready for the next request (memo).
+	ctx, cancel := context.WithTimeout(c.Request.Context(), panelBudget)
+	context.AfterFunc(c.Request.Context(), cancel)
+	r := &request{c: c, ctx: ctx, tr: Translator{Lang: langOf(c)}, now: p.now()}
 	f, err := parseFilters(c, r.now)
 	r.f = f
 	if err != nil {

@@ -84,11 +84,11 @@ func memoGet[T any](ctx context.Context, m *memo, key string, ttl time.Duration,
 		}
 	}
 	if !ok {
+		// Computed apart from the request: a caller whose time is up stops waiting (the page
+		// shows the panel as not available yet) while the result is still made for the next one.
 		e = &memoEntry{done: make(chan struct{})}
 		m.m[key] = e
-		m.mu.Unlock()
-		compute(e)
-		return e.v.(T), e.err
+		go compute(e)
 	}
 	m.mu.Unlock()
 	select {
