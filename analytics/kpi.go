@@ -822,7 +822,7 @@ const KeyPostShareOfVoice = "post_share_of_voice"
 // Breakdown is one value of a dimension (a petition category or channel, a post topic) with its
 // KPIs for the period, the previous period and the same period last year.
 type Breakdown struct {
-	Dimension string `json:"dimension"` // "category", "channel" or "topic"
+	Dimension string `json:"dimension"` // "category", "channel", "field", "platform" or "topic"
 	Value     string `json:"value"`     // the code; "" when not known
 	KPIs      []KPI  `json:"kpis"`
 }
@@ -880,6 +880,14 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 	if s.Topic != "" {
 		return nil, &models.FieldError{Field: "topic", Message: "the share of voice by topic cannot be narrowed to one topic"}
 	}
+	return postBreakdownOf(ctx, q, p, s, "topic", "kpi_post_topics")
+}
+
+// postBreakdownOf is the posts of s in p by dimension (the key column of the query file name):
+// per value, its volume, its share of all posts of the scope (a Rate), its negative share and its
+// net sentiment, for p, the previous period and the same period last year. PostTopics and
+// PostBreakdown share it.
+func postBreakdownOf(ctx context.Context, q Querier, p models.Period, s Scope, dimension, query string) ([]Breakdown, error) {
 	type row struct {
 		Key      string `ch:"key"`
 		Posts    uint64 `ch:"posts"`
@@ -889,7 +897,7 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 	var per [3]map[string]row
 	var total [3]uint64
 	for i, pp := range comparedPeriods(p) {
-		rows, err := queryAll[row](ctx, q, "kpi_post_topics", request{p: pp, s: s}.params())
+		rows, err := queryAll[row](ctx, q, query, request{p: pp, s: s}.params())
 		if err != nil {
 			return nil, err
 		}
@@ -899,7 +907,7 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 			total[i] += x.Posts
 		}
 	}
-	return breakdownOf("topic", per, func(x row) [2]uint64 { return [2]uint64{x.Posts} }, func(v [3]row) []KPI {
+	return breakdownOf(dimension, per, func(x row) [2]uint64 { return [2]uint64{x.Posts} }, func(v [3]row) []KPI {
 		var volume, share, negative, net [3]Value
 		for i, x := range v {
 			volume[i] = count(x.Posts)
