@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/store"
 )
 
 // Lists for the stream, unit and ward pages (issue 5): the overdue dossiers and petitions at a
@@ -75,17 +76,6 @@ func checkLimit(limit int) error {
 	return nil
 }
 
-// overdueParams binds the moment, the look-back window and the scope of an overdue list.
-func overdueParams(at time.Time, s Scope, limit int) (map[string]any, time.Time) {
-	at = at.In(models.Location).Truncate(time.Second)
-	since := at.AddDate(0, 0, -OverdueLookbackDays)
-	params := map[string]any{"at": at, "since": since, "limit": uint32(limit)}
-	for _, d := range s.dims() {
-		params[d.name] = d.value
-	}
-	return params, since
-}
-
 // OverdueDossiers are the dossiers of s open at the moment at and past their effective due time
 // (due_at plus supplement pauses), most overdue first, at most limit of them (1..MaxListRows),
 // with the number of all of them. Open at at: received by at and not ended by at (a dossier
@@ -93,29 +83,9 @@ func overdueParams(at time.Time, s Scope, limit int) (map[string]any, time.Time)
 // received in the OverdueLookbackDays before at are considered. s may name a unit, a ward and a
 // field.
 func OverdueDossiers(ctx context.Context, q Querier, at time.Time, s Scope, limit int) (OverdueList[OverdueDossier], error) {
-	if err := s.check(models.StreamDossiers); err != nil {
-		return OverdueList[OverdueDossier]{}, err
-	}
-	if err := checkLimit(limit); err != nil {
-		return OverdueList[OverdueDossier]{}, err
-	}
-	if at.IsZero() {
-		return OverdueList[OverdueDossier]{}, &models.FieldError{Field: "at", Message: "a moment is required"}
-	}
-	params, since := overdueParams(at, s, limit)
-	rows, err := queryAll[OverdueDossier](ctx, q, "list_overdue_dossiers", params)
-	if err != nil {
-		return OverdueList[OverdueDossier]{}, err
-	}
-	out := OverdueList[OverdueDossier]{At: params["at"].(time.Time), Since: since, Rows: rows}
-	for i := range out.Rows {
-		out.Rows[i].DaysOverdue = float64(out.Rows[i].OverdueSeconds) / 86400
-		out.Total = out.Rows[i].Total
-	}
-	if out.Rows == nil {
-		out.Rows = []OverdueDossier{}
-	}
-	return out, nil
+	return overdueOf(ctx, q, "list_overdue_dossiers", models.StreamDossiers, at, s, limit, func(d *OverdueDossier) (int64, uint64, *float64) {
+		return d.OverdueSeconds, d.Total, &d.DaysOverdue
+	})
 }
 
 // OverduePetitions are the petitions of s not answered at the moment at and past their due_at,
@@ -125,27 +95,40 @@ func OverdueDossiers(ctx context.Context, q Querier, at time.Time, s Scope, limi
 // OverdueLookbackDays before at are considered. s may name a unit (the handling unit), a ward and
 // a category.
 func OverduePetitions(ctx context.Context, q Querier, at time.Time, s Scope, limit int) (OverdueList[OverduePetition], error) {
-	if err := s.check(models.StreamPetitions); err != nil {
-		return OverdueList[OverduePetition]{}, err
+	return overdueOf(ctx, q, "list_overdue_petitions", models.StreamPetitions, at, s, limit, func(p *OverduePetition) (int64, uint64, *float64) {
+		return p.OverdueSeconds, p.Total, &p.DaysOverdue
+	})
+}
+
+// overdueOf runs the overdue list query name of stream at the moment at (whole seconds, local
+// time) over the look-back window; fields gives a row's overdue seconds, the total count it
+// carries and where its days overdue go.
+func overdueOf[T any](ctx context.Context, q Querier, name string, stream models.Stream, at time.Time, s Scope, limit int, fields func(*T) (int64, uint64, *float64)) (OverdueList[T], error) {
+	if err := s.check(stream); err != nil {
+		return OverdueList[T]{}, err
 	}
 	if err := checkLimit(limit); err != nil {
-		return OverdueList[OverduePetition]{}, err
+		return OverdueList[T]{}, err
 	}
 	if at.IsZero() {
-		return OverdueList[OverduePetition]{}, &models.FieldError{Field: "at", Message: "a moment is required"}
+		return OverdueList[T]{}, &models.FieldError{Field: "at", Message: "a moment is required"}
 	}
-	params, since := overdueParams(at, s, limit)
-	rows, err := queryAll[OverduePetition](ctx, q, "list_overdue_petitions", params)
+	at = at.In(models.Location).Truncate(time.Second)
+	out := OverdueList[T]{At: at, Since: at.AddDate(0, 0, -OverdueLookbackDays), Rows: []T{}}
+	params := store.Params{"at": at, "since": out.Since, "limit": uint32(limit)}
+	for _, d := range s.dims() {
+		params[d.name] = d.value
+	}
+	rows, err := queryAll[T](ctx, q, name, params)
 	if err != nil {
-		return OverdueList[OverduePetition]{}, err
+		return OverdueList[T]{}, err
 	}
-	out := OverdueList[OverduePetition]{At: params["at"].(time.Time), Since: since, Rows: rows}
-	for i := range out.Rows {
-		out.Rows[i].DaysOverdue = float64(out.Rows[i].OverdueSeconds) / 86400
-		out.Total = out.Rows[i].Total
+	for i := range rows {
+		seconds, total, days := fields(&rows[i])
+		*days, out.Total = float64(seconds)/86400, total
 	}
-	if out.Rows == nil {
-		out.Rows = []OverduePetition{}
+	if rows != nil {
+		out.Rows = rows
 	}
 	return out, nil
 }
@@ -219,29 +202,18 @@ func DossierBreakdown(ctx context.Context, q Querier, p models.Period, s Scope, 
 		Ended    uint64 `ch:"ended"`
 		OnTime   uint64 `ch:"on_time"`
 	}
-	var per [3]map[string]row
-	for i, pp := range comparedPeriods(p) {
-		params := request{p: pp, s: s}.params()
-		params["by"] = by
-		rows, err := queryAll[row](ctx, q, "list_dossier_breakdown", params)
-		if err != nil {
-			return nil, err
-		}
-		per[i] = map[string]row{}
-		for _, x := range rows {
-			per[i][x.Key] = x
-		}
+	per, err := breakdownRows(ctx, q, "list_dossier_breakdown", p, s, by, func(x row) string { return x.Key })
+	if err != nil {
+		return nil, err
 	}
 	return breakdownOf(by, per, func(x row) [2]uint64 { return [2]uint64{x.Received, x.Ended} }, func(v [3]row) []KPI {
 		kpis := []KPI{
-			{Key: KeyDossiersReceived, Unit: "dossiers", HigherIsBetter: true, Current: count(v[0].Received), Previous: count(v[1].Received), LastYear: count(v[2].Received)},
-			{Key: KeyDossiersEnded, Unit: "dossiers", HigherIsBetter: true, Current: count(v[0].Ended), Previous: count(v[1].Ended), LastYear: count(v[2].Ended)},
-			{Key: KeyDossierOnTimeRate, Unit: "ratio", HigherIsBetter: true,
-				Current: rate(v[0].OnTime, v[0].Ended), Previous: rate(v[1].OnTime, v[1].Ended), LastYear: rate(v[2].OnTime, v[2].Ended)},
+			compared(KeyDossiersReceived, "dossiers", true, func(i int) Value { return count(v[i].Received) }),
+			compared(KeyDossiersEnded, "dossiers", true, func(i int) Value { return count(v[i].Ended) }),
+			compared(KeyDossierOnTimeRate, "ratio", true, func(i int) Value { return rate(v[i].OnTime, v[i].Ended) }),
 		}
 		if by != "channel" { // by channel the online share is 1 or 0 by construction
-			kpis = append(kpis, KPI{Key: KeyDossierOnlineShare, Unit: "ratio", HigherIsBetter: true,
-				Current: rate(v[0].Online, v[0].Received), Previous: rate(v[1].Online, v[1].Received), LastYear: rate(v[2].Online, v[2].Received)})
+			kpis = append(kpis, compared(KeyDossierOnlineShare, "ratio", true, func(i int) Value { return rate(v[i].Online, v[i].Received) }))
 		}
 		return kpis
 	}), nil
@@ -265,5 +237,5 @@ func PostBreakdown(ctx context.Context, q Querier, p models.Period, s Scope, by 
 	if s.Platform != "" {
 		return nil, &models.FieldError{Field: "platform", Message: "the breakdown by platform cannot be narrowed to one platform"}
 	}
-	return postBreakdownOf(ctx, q, p, s, "platform", "list_post_breakdown")
+	return postBreakdownOf(ctx, q, p, s, "platform")
 }

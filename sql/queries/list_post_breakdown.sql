@@ -1,10 +1,12 @@
--- PostBreakdown: posts of a period by platform, with their tone, from post_daily (exact: one
--- first_seen row per post). The topic side is kpi_post_topics.sql (PostTopics).
--- Parameters: from, to Date (half-open local days); ward, platform, topic String ('' means all).
+-- PostBreakdown and PostTopics: posts of a period by platform or by topic (share of voice), with
+-- their tone, from post_daily (exact: one first_seen row per post).
+-- Parameters: from, to Date (half-open local days); by String ('platform', else topic); ward,
+-- platform, topic String ('' means all).
 -- Measures are read as r.<column> (see kpi_dossier_intake.sql).
--- Row: key String (the platform), posts, negative, positive UInt64.
+-- Row: key String (the platform or topic; '' when no topic was inferred), posts, negative,
+-- positive UInt64.
 SELECT
-    toString(r.platform) AS key,
+    if({by:String} = 'platform', toString(r.platform), toString(r.topic)) AS key,
     sum(r.posts) AS posts,
     sum(r.negative) AS negative,
     sum(r.positive) AS positive
