@@ -81,7 +81,9 @@ func checkLimit(limit int) error {
 // with the number of all of them. Open at at: received by at and not ended by at (a dossier
 // completed after at counts; withdrawn ones count as ended, as in the open KPIs). Only dossiers
 // received in the OverdueLookbackDays before at are considered. s may name a unit, a ward and a
-// field.
+// field. The open ones are read through the status skip index of dossiers, and the ones that
+// ended after at through their terminal event in dossier_events (list_overdue_dossiers.sql), so
+// a list judged now reads only the granules that hold open dossiers.
 func OverdueDossiers(ctx context.Context, q Querier, at time.Time, s Scope, limit int) (OverdueList[OverdueDossier], error) {
 	return overdueOf(ctx, q, "list_overdue_dossiers", models.StreamDossiers, at, s, limit, func(d *OverdueDossier) (int64, uint64, *float64) {
 		return d.OverdueSeconds, d.Total, &d.DaysOverdue

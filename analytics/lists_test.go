@@ -15,7 +15,8 @@ import (
 )
 
 // listDB holds the fixtures of the list tests in the latest-state tables, with older versions
-// and re-sent duplicates that must not show twice:
+// and re-sent duplicates that must not show twice, and the dossiers' lifecycle events (the
+// overdue list finds the dossiers that ended after its moment through them):
 //
 //	dossier unit ward field received        due (effective)       end
 //	O1      U1   W1   F1    2025-11-01 08   11-05 08              open (processing; received version and a re-send too)
@@ -60,12 +61,14 @@ func listDB(t *testing.T) store.DB {
 		{"O9", "U2", "W2", "F1", at(2025, 9, 1, 8), at(2025, 9, 10, 8), 0, "", time.Time{}},
 	}
 	var ds []models.Dossier
+	var events []models.DossierEvent
 	for _, s := range dspecs {
 		d := models.Dossier{ID: s.id, ProcedureCode: "1.000001", ProcedureName: "Thủ tục " + s.id, Field: s.field,
 			UnitCode: s.unit, UnitName: "Đơn vị " + s.unit, WardCode: s.ward, Channel: "online", OnlineLevel: "full",
 			Status: string(models.DossierReceived), ReceivedAt: s.received, DueAt: s.due, UpdatedAt: s.received,
 			Version: uint64(s.received.UnixMilli()), IngestedAt: s.received, Source: "test"}
 		ds = append(ds, d, d) // the reception, re-sent
+		events = append(events, d.Event(models.DossierReceived, d.ReceivedAt))
 		if s.end != "" {
 			e := d
 			e.Status, e.UpdatedAt, e.Version = string(s.end), s.ended, uint64(s.ended.UnixMilli())
@@ -75,9 +78,13 @@ func listDB(t *testing.T) store.DB {
 				e.CompletedAt = &ended
 			}
 			ds = append(ds, e, e)
+			events = append(events, e.Event(s.end, s.ended))
 		}
 	}
 	if err := db.Insert(ctx, "dossiers", ds); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Insert(ctx, "dossier_events", events); err != nil {
 		t.Fatal(err)
 	}
 	type pspec struct {
