@@ -170,6 +170,10 @@ func TopNegativePosts(ctx context.Context, q Querier, p models.Period, s Scope, 
 	if p.IsZero() {
 		return nil, &models.FieldError{Field: "period", Message: "a period is required"}
 	}
+	if s.Platform != "" && !models.Platform(s.Platform).Valid() {
+		// The platform is compared with the key's Enum column, which refuses unknown names.
+		return nil, &models.FieldError{Field: "platform", Message: fmt.Sprintf("unknown platform %q", s.Platform)}
+	}
 	params := request{p: p, s: s}.params()
 	params["chars"], params["limit"] = uint32(PostTextChars), uint32(limit)
 	rows, err := queryAll[PostItem](ctx, q, "list_negative_posts", params)

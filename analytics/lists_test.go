@@ -392,6 +392,7 @@ func TestListsRefuseBadInput(t *testing.T) {
 		"petitions limit":      func() error { _, err := OverduePetitions(ctx, nil, now, Scope{}, MaxListRows+1); return err }(),
 		"posts by unit":        func() error { _, err := TopNegativePosts(ctx, nil, oct, Scope{Unit: "U1"}, 10); return err }(),
 		"posts no period":      func() error { _, err := TopNegativePosts(ctx, nil, models.Period{}, Scope{}, 10); return err }(),
+		"unknown platform":     func() error { _, err := TopNegativePosts(ctx, nil, oct, Scope{Platform: "myspace"}, 10); return err }(),
 		"dossiers by ward":     func() error { _, err := DossierBreakdown(ctx, nil, oct, Scope{}, "ward"); return err }(),
 		"posts by ward":        func() error { _, err := PostBreakdown(ctx, nil, oct, Scope{}, "ward"); return err }(),
 		"platform in platform": func() error { _, err := PostBreakdown(ctx, nil, oct, Scope{Platform: "zalo"}, "platform"); return err }(),

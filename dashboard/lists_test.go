@@ -102,6 +102,7 @@ func TestListPanelsAndAPIs(t *testing.T) {
 		{"ward", "/wards/26743", []string{`data-id="X1"`, `data-id="S1"`}, []string{`data-id="X2"`, `data-id="S2"`, `data-id="X3"`}},
 		{"unit", "/units/H29.SNV", []string{`data-id="X2"`}, []string{`data-id="X1"`, `data-list="negative-posts"`}},
 		// A past month: nothing was overdue at its end, nothing was posted.
+		{"invalid platform", "/sentiment?platform=myspace", []string{`id="negative-posts"`, `data-state="invalid"`}, nil},
 		{"no data", "/dossiers?period=2026-01", []string{`id="overdue"`, `data-state="no_data"`}, []string{`data-list="overdue-dossiers"`}},
 	}
 	for _, c := range pages {
@@ -143,10 +144,11 @@ func TestListPanelsAndAPIs(t *testing.T) {
 			t.Errorf("petitions: %s", rec.Body.String())
 		}
 		for path, want := range map[string]string{
-			"/api/v1/overdue?stream=posts":     "stream",
-			"/api/v1/overdue?limit=0":          "limit",
-			"/api/v1/posts/negative?limit=abc": "limit",
-			"/api/v1/overdue?field=%3Cx%3E":    "field",
+			"/api/v1/overdue?stream=posts":            "stream",
+			"/api/v1/overdue?limit=0":                 "limit",
+			"/api/v1/posts/negative?limit=abc":        "limit",
+			"/api/v1/overdue?field=%3Cx%3E":           "field",
+			"/api/v1/posts/negative?platform=myspace": "platform",
 		} {
 			if rec := pgGet(t, r, path); rec.Code != 400 || !strings.Contains(rec.Body.String(), want) {
 				t.Errorf("%s: %d %s, want 400 about %s", path, rec.Code, rec.Body.String(), want)

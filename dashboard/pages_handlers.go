@@ -516,6 +516,20 @@ func (p *pages) negativePostsPanel(r *request) panel {
 	return p.panelOf("negative posts", out, err, len(out) == 0)
 }
 
+// beginList starts a list API: the filters and scope (begin) and ?limit=; on bad input it has
+// answered the error and returns ok=false.
+func (p *pages) beginList(c *gin.Context) (*request, int, bool) {
+	r, err := p.begin(c)
+	if err == nil {
+		var limit int
+		if limit, err = listLimit(c); err == nil {
+			return r, limit, true
+		}
+	}
+	p.apiError(c, err)
+	return nil, 0, false
+}
+
 // listLimit reads ?limit= of the list APIs (default 50).
 func listLimit(c *gin.Context) (int, error) {
 	v := c.Query("limit")
@@ -533,23 +547,19 @@ func listLimit(c *gin.Context) (int, error) {
 // overdue list of the filters, judged now while the period runs, else at its end, most overdue
 // first, ?limit= rows (default 50) with the total.
 func (p *pages) apiOverdue(c *gin.Context) {
-	r, err := p.begin(c)
-	if err != nil {
-		p.apiError(c, err)
+	r, limit, ok := p.beginList(c)
+	if !ok {
 		return
 	}
-	limit, err := listLimit(c)
-	if err != nil {
-		p.apiError(c, err)
-		return
-	}
-	at := listMoment(r)
+	at, st := listMoment(r), models.Stream(c.DefaultQuery("stream", string(models.StreamDossiers)))
+	s := only(r.f.Scope, st)
 	var out any
-	switch st := models.Stream(c.DefaultQuery("stream", string(models.StreamDossiers))); st {
+	var err error
+	switch st {
 	case models.StreamDossiers:
-		out, err = analytics.OverdueDossiers(r.ctx, p.db, at, only(r.f.Scope, st), limit)
+		out, err = analytics.OverdueDossiers(r.ctx, p.db, at, s, limit)
 	case models.StreamPetitions:
-		out, err = analytics.OverduePetitions(r.ctx, p.db, at, only(r.f.Scope, st), limit)
+		out, err = analytics.OverduePetitions(r.ctx, p.db, at, s, limit)
 	default:
 		err = &models.FieldError{Field: "stream", Message: "use dossiers or petitions"}
 	}
@@ -557,20 +567,14 @@ func (p *pages) apiOverdue(c *gin.Context) {
 		p.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"scope": r.f.Scope, "as_of": r.now, "list": out})
+	c.JSON(http.StatusOK, gin.H{"scope": s, "as_of": r.now, "list": out})
 }
 
 // apiNegativePosts serves GET /api/v1/posts/negative: the most engaged negative posts of the
 // period within the filters (ward, platform), ?limit= of them (default 50), without authors.
 func (p *pages) apiNegativePosts(c *gin.Context) {
-	r, err := p.begin(c)
-	if err != nil {
-		p.apiError(c, err)
-		return
-	}
-	limit, err := listLimit(c)
-	if err != nil {
-		p.apiError(c, err)
+	r, limit, ok := p.beginList(c)
+	if !ok {
 		return
 	}
 	posts, err := analytics.TopNegativePosts(r.ctx, p.db, r.f.P, only(r.f.Scope, models.StreamPosts), limit)
