@@ -822,7 +822,7 @@ const KeyPostShareOfVoice = "post_share_of_voice"
 // Breakdown is one value of a dimension (a petition category or channel, a post topic) with its
 // KPIs for the period, the previous period and the same period last year.
 type Breakdown struct {
-	Dimension string `json:"dimension"` // "category", "channel" or "topic"
+	Dimension string `json:"dimension"` // "category", "channel", "field", "platform" or "topic"
 	Value     string `json:"value"`     // the code; "" when not known
 	KPIs      []KPI  `json:"kpis"`
 }
@@ -844,18 +844,9 @@ func PetitionBreakdown(ctx context.Context, q Querier, p models.Period, s Scope,
 		Closed   uint64 `ch:"closed"`
 		OnTime   uint64 `ch:"on_time"`
 	}
-	var per [3]map[string]row
-	for i, pp := range comparedPeriods(p) {
-		params := request{p: pp, s: s}.params()
-		params["by"] = by
-		rows, err := queryAll[row](ctx, q, "kpi_petition_breakdown", params)
-		if err != nil {
-			return nil, err
-		}
-		per[i] = map[string]row{}
-		for _, x := range rows {
-			per[i][x.Key] = x
-		}
+	per, err := breakdownRows(ctx, q, "kpi_petition_breakdown", p, s, by, func(x row) string { return x.Key })
+	if err != nil {
+		return nil, err
 	}
 	out := breakdownOf(by, per, func(x row) [2]uint64 { return [2]uint64{x.Received, x.Closed} }, func(v [3]row) []KPI {
 		var kpis []KPI
@@ -880,26 +871,31 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 	if s.Topic != "" {
 		return nil, &models.FieldError{Field: "topic", Message: "the share of voice by topic cannot be narrowed to one topic"}
 	}
+	return postBreakdownOf(ctx, q, p, s, "topic")
+}
+
+// postBreakdownOf is the posts of s in p by dimension ("platform" or "topic"; list_post_breakdown.sql):
+// per value, its volume, its share of all posts of the scope (a Rate), its negative share and its
+// net sentiment, for p, the previous period and the same period last year. PostTopics and
+// PostBreakdown share it.
+func postBreakdownOf(ctx context.Context, q Querier, p models.Period, s Scope, dimension string) ([]Breakdown, error) {
 	type row struct {
 		Key      string `ch:"key"`
 		Posts    uint64 `ch:"posts"`
 		Negative uint64 `ch:"negative"`
 		Positive uint64 `ch:"positive"`
 	}
-	var per [3]map[string]row
+	per, err := breakdownRows(ctx, q, "list_post_breakdown", p, s, dimension, func(x row) string { return x.Key })
+	if err != nil {
+		return nil, err
+	}
 	var total [3]uint64
-	for i, pp := range comparedPeriods(p) {
-		rows, err := queryAll[row](ctx, q, "kpi_post_topics", request{p: pp, s: s}.params())
-		if err != nil {
-			return nil, err
-		}
-		per[i] = map[string]row{}
-		for _, x := range rows {
-			per[i][x.Key] = x
+	for i, m := range per {
+		for _, x := range m {
 			total[i] += x.Posts
 		}
 	}
-	return breakdownOf("topic", per, func(x row) [2]uint64 { return [2]uint64{x.Posts} }, func(v [3]row) []KPI {
+	return breakdownOf(dimension, per, func(x row) [2]uint64 { return [2]uint64{x.Posts} }, func(v [3]row) []KPI {
 		var volume, share, negative, net [3]Value
 		for i, x := range v {
 			volume[i] = count(x.Posts)
@@ -914,6 +910,31 @@ func PostTopics(ctx context.Context, q Querier, p models.Period, s Scope) ([]Bre
 			{Key: KeyPostNetSentiment, Unit: "score", HigherIsBetter: true, Current: net[0], Previous: net[1], LastYear: net[2]},
 		}
 	}), nil
+}
+
+// breakdownRows runs the breakdown query file name for p, its previous period and the same
+// period last year, with s and by bound, and returns each period's rows by key.
+func breakdownRows[R any](ctx context.Context, q Querier, name string, p models.Period, s Scope, by string, key func(R) string) ([3]map[string]R, error) {
+	var per [3]map[string]R
+	for i, pp := range comparedPeriods(p) {
+		params := request{p: pp, s: s}.params()
+		params["by"] = by
+		rows, err := queryAll[R](ctx, q, name, params)
+		if err != nil {
+			return per, err
+		}
+		per[i] = make(map[string]R, len(rows))
+		for _, x := range rows {
+			per[i][key(x)] = x
+		}
+	}
+	return per, nil
+}
+
+// compared is the KPI key (unit, direction) whose Values for p, the previous period and the same
+// period last year are value(0), value(1) and value(2).
+func compared(key, unit string, higher bool, value func(i int) Value) KPI {
+	return KPI{Key: key, Unit: unit, HigherIsBetter: higher, Current: value(0), Previous: value(1), LastYear: value(2)}
 }
 
 // breakdownOf lists every key of the three periods' rows, ordered by size in the current period

@@ -436,4 +436,6 @@ func (p *pages) register(g *gin.RouterGroup, authed func(roles ...string) gin.Ha
 	g.GET("/api/v1/alerts", any, p.apiAlerts)
 	g.GET("/api/v1/rankings", any, p.apiRankings)
 	g.GET("/api/v1/wardmap", any, p.apiWardMap)
+	g.GET("/api/v1/overdue", any, p.apiOverdue)
+	g.GET("/api/v1/posts/negative", any, p.apiNegativePosts)
 }

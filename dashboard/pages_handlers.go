@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -174,6 +176,10 @@ type streamData struct {
 	Alerts     panel
 	Hotspots   panel
 	Options    map[string][]option
+	// Overdue is the overdue list (overdueView) of the dossiers or petitions page; Posts the most
+	// engaged negative posts ([]postView) of the sentiment page.
+	Overdue panel
+	Posts   panel
 }
 
 var streamSeries = map[models.Stream][]string{
@@ -205,14 +211,26 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 			d.Breakdowns = append(d.Breakdowns, p.breakdownPanel(r, dim, metric, codes, kpis, err))
 		}
 		switch st {
+		case models.StreamDossiers:
+			for _, by := range []string{"field", "channel"} {
+				bs, err := analytics.DossierBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), by)
+				breakdown(by, analytics.KeyDossiersReceived, bs, err)
+			}
+			d.Overdue = p.overduePanel(r, st)
 		case models.StreamPetitions:
 			for _, by := range []string{"category", "channel"} {
 				bs, err := p.petitionBreakdownOf(r.ctx, r.f.P, only(r.f.Scope, st), by)
 				breakdown(by, analytics.KeyPetitionsReceived, bs, err)
 			}
+			d.Overdue = p.overduePanel(r, st)
 		case models.StreamPosts:
 			bs, err := p.postTopicsOf(r.ctx, r.f.P, only(r.f.Scope, st))
 			breakdown("topic", analytics.KeyPostsVolume, bs, err)
+			if r.f.Scope.Platform == "" { // one platform's breakdown by platform is one bar
+				bs, err = analytics.PostBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), "platform")
+				breakdown("platform", analytics.KeyPostsVolume, bs, err)
+			}
+			d.Posts = p.negativePostsPanel(r)
 		}
 		d.Alerts = p.alertsPanel(r, func(a analytics.Alert) bool { return a.Stream == st })
 		d.Hotspots = p.hotspotsPanel(r, func(h analytics.Hotspot) bool {
@@ -239,6 +257,8 @@ type placeData struct {
 	Alerts   panel
 	Hotspots panel
 	Map      chartPanel
+	Overdue  panel // overdueView of the place's dossiers
+	Posts    panel // []postView: the ward's most engaged negative posts (ward pages)
 }
 
 func (p *pages) unit(c *gin.Context) { p.place(c, "unit") }
@@ -278,7 +298,9 @@ func (p *pages) place(c *gin.Context, kind string) {
 		d.Map = p.wardMap(r, "score")
 		d.Map.Focus = code
 		d.Hotspots = p.hotspotsPanel(r, func(h analytics.Hotspot) bool { return h.Ward == code })
+		d.Posts = p.negativePostsPanel(r)
 	}
+	d.Overdue = p.overduePanel(r, models.StreamDossiers)
 	level := analytics.Level(kind)
 	rk, err := p.ranking(r, level)
 	var row *analytics.RankingRow
@@ -356,11 +378,209 @@ func (p *pages) dimensionNames(r *request, dimension string) map[string]string {
 			names[f.Code] = r.tr.Pick(f.NameVI, f.NameEN)
 		}
 	case "platform", "channel":
-		for _, code := range []string{"facebook", "zalo", "tiktok", "youtube", "news", "forum", "hotline", "app", "web", "email", "social"} {
+		for _, code := range []string{"facebook", "zalo", "tiktok", "youtube", "news", "forum", "hotline", "app", "web", "email", "social", "online", "in_person", "postal"} {
 			if k := dimension + "." + code; catalogue[r.tr.Lang][k] != "" || catalogue[languages[0]][k] != "" {
 				names[code] = r.tr.T(k)
 			}
 		}
 	}
 	return names
+}
+
+// listRows is how many rows the overdue and negative-post panels show; the APIs take ?limit=.
+const listRows = 20
+
+// listMoment is the moment an overdue list is judged at: now while the period runs, else the
+// period's end (as the open-overdue KPI of the period).
+func listMoment(r *request) time.Time {
+	if end := r.f.P.To; end.Before(r.now) {
+		return end
+	}
+	return r.now
+}
+
+// overdueView is an overdue list as a page shows it.
+type overdueView struct {
+	Kind  string // "dossiers" or "petitions"
+	At    string
+	Total uint64
+	Shown int
+	// Lookback is the look-back window in days (analytics.OverdueLookbackDays).
+	Lookback int
+	Rows     []overdueRow
+}
+
+// overdueRow is one overdue dossier or petition, its texts in the request's language.
+type overdueRow struct {
+	ID       string
+	What     string // the procedure (dossiers) or the masked title (petitions)
+	Unit     string // the receiving (dossiers) or handling (petitions) unit's name
+	UnitCode string
+	Category string // petitions
+	Channel  string // petitions
+	Ward     string
+	WardCode string
+	Status   string
+	Received string
+	Due      string
+	Days     string
+}
+
+func (p *pages) stamp(tr Translator, t time.Time) string {
+	return tr.Date(t.In(models.Location)) + " " + t.In(models.Location).Format("15:04")
+}
+
+// wardNames are the ward names of the gazetteer in the request's language, by code.
+func (p *pages) wardNames(r *request) map[string]string {
+	out := map[string]string{}
+	for _, w := range p.dimensions(r.ctx).Wards {
+		out[w.Code] = r.tr.Pick(w.FullName, strings.TrimSpace(w.NameEN))
+	}
+	return out
+}
+
+// unitNames are the unit names of the catalogue in the request's language, by code.
+func (p *pages) unitNames(r *request) map[string]string {
+	out := map[string]string{}
+	for _, u := range p.dimensions(r.ctx).Units {
+		out[u.Code] = r.tr.Pick(u.Name, u.NameEN)
+	}
+	return out
+}
+
+// nameOr is names[code], else the code itself ("" stays "").
+func nameOr(names map[string]string, code string) string {
+	if n := names[code]; n != "" {
+		return n
+	}
+	return code
+}
+
+// overduePanel is the overdue list of stream (dossiers or petitions) within the request's
+// filters (narrowed to what the stream carries), judged at listMoment.
+func (p *pages) overduePanel(r *request, st models.Stream) panel {
+	at, s := listMoment(r), only(r.f.Scope, st)
+	wards, units := p.wardNames(r), p.unitNames(r)
+	v := overdueView{Kind: string(st), At: p.stamp(r.tr, at), Lookback: analytics.OverdueLookbackDays}
+	var err error
+	switch st {
+	case models.StreamDossiers:
+		var l analytics.OverdueList[analytics.OverdueDossier]
+		l, err = analytics.OverdueDossiers(r.ctx, p.db, at, s, listRows)
+		v.Total = l.Total
+		for _, d := range l.Rows {
+			if units[d.UnitCode] == "" && d.UnitName != "" {
+				units[d.UnitCode] = d.UnitName // a unit the catalogue does not know yet: the dossier's own name
+			}
+			v.Rows = append(v.Rows, overdueRow{ID: d.ID, What: d.ProcedureName, Unit: nameOr(units, d.UnitCode), UnitCode: d.UnitCode,
+				Ward: nameOr(wards, d.WardCode), WardCode: d.WardCode, Status: r.tr.T("status." + d.Status),
+				Received: p.stamp(r.tr, d.ReceivedAt), Due: p.stamp(r.tr, d.DueAt), Days: r.tr.Number(d.DaysOverdue, 1)})
+		}
+	case models.StreamPetitions:
+		var l analytics.OverdueList[analytics.OverduePetition]
+		l, err = analytics.OverduePetitions(r.ctx, p.db, at, s, listRows)
+		v.Total = l.Total
+		categories := p.dimensionNames(r, "category")
+		for _, x := range l.Rows {
+			v.Rows = append(v.Rows, overdueRow{ID: x.ID, What: x.Title, Unit: nameOr(units, x.UnitCode), UnitCode: x.UnitCode, Category: nameOr(categories, x.Category),
+				Ward: nameOr(wards, x.WardCode), WardCode: x.WardCode, Status: r.tr.T("status." + x.Status), Channel: r.tr.T("channel." + x.Channel),
+				Received: p.stamp(r.tr, x.ReceivedAt), Due: p.stamp(r.tr, x.DueAt), Days: r.tr.Number(x.DaysOverdue, 1)})
+		}
+	default:
+		err = &models.FieldError{Field: "stream", Message: "overdue lists are of dossiers or petitions"}
+	}
+	v.Shown = len(v.Rows)
+	return p.panelOf("overdue", v, err, v.Shown == 0)
+}
+
+// postView is one negative post as a page shows it (no author: none is stored in the clear, and
+// none is shown).
+type postView struct {
+	analytics.PostItem
+	PlatformName, Published, Ward, TopicName, Score string
+}
+
+// negativePostsPanel is the most engaged negative posts of the period within the filters.
+func (p *pages) negativePostsPanel(r *request) panel {
+	posts, err := analytics.TopNegativePosts(r.ctx, p.db, r.f.P, only(r.f.Scope, models.StreamPosts), listRows/2)
+	wards := p.wardNames(r)
+	out := make([]postView, 0, len(posts))
+	for _, x := range posts {
+		topic := x.Topic
+		if topic == "" {
+			topic = r.tr.T("breakdown.unknown")
+		}
+		out = append(out, postView{PostItem: x, PlatformName: r.tr.T("platform." + x.Platform), Published: p.stamp(r.tr, x.PublishedAt),
+			Ward: nameOr(wards, x.WardCode), TopicName: topic, Score: r.tr.Number(float64(x.Sentiment), 2)})
+	}
+	return p.panelOf("negative posts", out, err, len(out) == 0)
+}
+
+// beginList starts a list API: the filters and scope (begin) and ?limit=; on bad input it has
+// answered the error and returns ok=false.
+func (p *pages) beginList(c *gin.Context) (*request, int, bool) {
+	r, err := p.begin(c)
+	if err == nil {
+		var limit int
+		if limit, err = listLimit(c); err == nil {
+			return r, limit, true
+		}
+	}
+	p.apiError(c, err)
+	return nil, 0, false
+}
+
+// listLimit reads ?limit= of the list APIs (default 50).
+func listLimit(c *gin.Context) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return 50, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > analytics.MaxListRows {
+		return 0, &models.FieldError{Field: "limit", Message: "a number from 1 to " + strconv.Itoa(analytics.MaxListRows)}
+	}
+	return n, nil
+}
+
+// apiOverdue serves GET /api/v1/overdue?stream=dossiers|petitions (default dossiers): the
+// overdue list of the filters, judged now while the period runs, else at its end, most overdue
+// first, ?limit= rows (default 50) with the total.
+func (p *pages) apiOverdue(c *gin.Context) {
+	r, limit, ok := p.beginList(c)
+	if !ok {
+		return
+	}
+	at, st := listMoment(r), models.Stream(c.DefaultQuery("stream", string(models.StreamDossiers)))
+	s := only(r.f.Scope, st)
+	var out any
+	var err error
+	switch st {
+	case models.StreamDossiers:
+		out, err = analytics.OverdueDossiers(r.ctx, p.db, at, s, limit)
+	case models.StreamPetitions:
+		out, err = analytics.OverduePetitions(r.ctx, p.db, at, s, limit)
+	default:
+		err = &models.FieldError{Field: "stream", Message: "use dossiers or petitions"}
+	}
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"scope": s, "as_of": r.now, "list": out})
+}
+
+// apiNegativePosts serves GET /api/v1/posts/negative: the most engaged negative posts of the
+// period within the filters (ward, platform), ?limit= of them (default 50), without authors.
+func (p *pages) apiNegativePosts(c *gin.Context) {
+	r, limit, ok := p.beginList(c)
+	if !ok {
+		return
+	}
+	posts, err := analytics.TopNegativePosts(r.ctx, p.db, r.f.P, only(r.f.Scope, models.StreamPosts), limit)
+	if err != nil {
+		p.apiError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"period": r.f.P, "scope": only(r.f.Scope, models.StreamPosts), "as_of": r.now, "posts": posts})
 }

@@ -52,6 +52,8 @@ var routeTable = map[string]access{
 	"GET /api/v1/alerts":                  anyRole,
 	"GET /api/v1/rankings":                anyRole,
 	"GET /api/v1/wardmap":                 anyRole,
+	"GET /api/v1/overdue":                 anyRole,
+	"GET /api/v1/posts/negative":          anyRole,
 	"GET /api/v1/rankings/export.csv":     anyRole,
 	"GET /api/v1/rankings/export.xlsx":    anyRole,
 	"GET /admin":                          adminOnly,
