@@ -171,3 +171,10 @@ func (p *pages) postTopicsOf(ctx context.Context, per models.Period, s analytics
 		return analytics.PostTopics(ctx, p.db, per, s)
 	})
 }
+
+// memoOf runs f through the memo under the key made of key: every input of f, a judgement
+// moment ("now") replaced by the period it falls in, so that requests a moment apart share one
+// result (at most a TTL old, as the other panels).
+func memoOf[T any](ctx context.Context, p *pages, ttl time.Duration, f func(context.Context) (T, error), key ...any) (T, error) {
+	return memoGet(ctx, &p.memo, memoKey(key...), ttl, f)
+}

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -213,7 +214,9 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 		switch st {
 		case models.StreamDossiers:
 			for _, by := range []string{"field", "channel"} {
-				bs, err := analytics.DossierBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), by)
+				bs, err := memoOf(r.ctx, p, ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
+					return analytics.DossierBreakdown(ctx, p.db, r.f.P, only(r.f.Scope, st), by)
+				}, "dossier-breakdown", r.f.P, only(r.f.Scope, st), by)
 				breakdown(by, analytics.KeyDossiersReceived, bs, err)
 			}
 			d.Overdue = p.overduePanel(r, st)
@@ -227,7 +230,9 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 			bs, err := p.postTopicsOf(r.ctx, r.f.P, only(r.f.Scope, st))
 			breakdown("topic", analytics.KeyPostsVolume, bs, err)
 			if r.f.Scope.Platform == "" { // one platform's breakdown by platform is one bar
-				bs, err = analytics.PostBreakdown(r.ctx, p.db, r.f.P, only(r.f.Scope, st), "platform")
+				bs, err = memoOf(r.ctx, p, ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
+					return analytics.PostBreakdown(ctx, p.db, r.f.P, only(r.f.Scope, st), "platform")
+				}, "post-platforms", r.f.P, only(r.f.Scope, st))
 				breakdown("platform", analytics.KeyPostsVolume, bs, err)
 			}
 			d.Posts = p.negativePostsPanel(r)
@@ -466,7 +471,9 @@ func (p *pages) overduePanel(r *request, st models.Stream) panel {
 	switch st {
 	case models.StreamDossiers:
 		var l analytics.OverdueList[analytics.OverdueDossier]
-		l, err = analytics.OverdueDossiers(r.ctx, p.db, at, s, listRows)
+		l, err = memoOf(r.ctx, p, ttlLive, func(ctx context.Context) (analytics.OverdueList[analytics.OverdueDossier], error) {
+			return analytics.OverdueDossiers(ctx, p.db, at, s, listRows)
+		}, "overdue-dossiers", r.f.P, s, listRows)
 		v.Total = l.Total
 		for _, d := range l.Rows {
 			if units[d.UnitCode] == "" && d.UnitName != "" {
@@ -478,7 +485,9 @@ func (p *pages) overduePanel(r *request, st models.Stream) panel {
 		}
 	case models.StreamPetitions:
 		var l analytics.OverdueList[analytics.OverduePetition]
-		l, err = analytics.OverduePetitions(r.ctx, p.db, at, s, listRows)
+		l, err = memoOf(r.ctx, p, ttlLive, func(ctx context.Context) (analytics.OverdueList[analytics.OverduePetition], error) {
+			return analytics.OverduePetitions(ctx, p.db, at, s, listRows)
+		}, "overdue-petitions", r.f.P, s, listRows)
 		v.Total = l.Total
 		categories := p.dimensionNames(r, "category")
 		for _, x := range l.Rows {
@@ -502,7 +511,9 @@ type postView struct {
 
 // negativePostsPanel is the most engaged negative posts of the period within the filters.
 func (p *pages) negativePostsPanel(r *request) panel {
-	posts, err := analytics.TopNegativePosts(r.ctx, p.db, r.f.P, only(r.f.Scope, models.StreamPosts), listRows/2)
+	posts, err := memoOf(r.ctx, p, ttlLive, func(ctx context.Context) ([]analytics.PostItem, error) {
+		return analytics.TopNegativePosts(ctx, p.db, r.f.P, only(r.f.Scope, models.StreamPosts), listRows/2)
+	}, "negative-posts", r.f.P, only(r.f.Scope, models.StreamPosts), listRows/2)
 	wards := p.wardNames(r)
 	out := make([]postView, 0, len(posts))
 	for _, x := range posts {
