@@ -1,0 +1,422 @@
+package dashboard
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/govpulse/govpulse/assistant"
+	"github.com/govpulse/govpulse/models"
+	"github.com/govpulse/govpulse/pipeline"
+	"github.com/govpulse/govpulse/store"
+)
+
+// loadCorpus reads testdata/injection.txt and expands its byte markers.
+func loadCorpus(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/injection.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := strings.NewReplacer("«NUL»", "\x00", "«CR»", "\r", "«LF»", "\n", "«FF»", "\xff", "«C0»", "\xc0")
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if rest, ok := strings.CutSuffix(line, "«LONG»"); ok {
+			line = strings.Repeat(rest, 10000/len(rest)+1)[:10000]
+		} else if i := strings.Index(line, "«LONG»"); i >= 0 {
+			rest := strings.Replace(line, "«LONG»", "", 1)
+			line = rest + strings.Repeat("A", 10000-len(rest))
+		}
+		out = append(out, marks.Replace(line))
+	}
+	return out
+}
+
+// recordingDB is the engine with every SQL text it is handed kept, so the test can check that
+// a payload only ever travels as a bound parameter.
+type recordingDB struct {
+	store.DB
+	mu   sync.Mutex
+	sqls map[string]bool
+}
+
+func (r *recordingDB) add(q string) {
+	r.mu.Lock()
+	r.sqls[q] = true
+	r.mu.Unlock()
+}
+
+func (r *recordingDB) Exec(ctx context.Context, q string, p store.Params) error {
+	r.add(q)
+	return r.DB.Exec(ctx, q, p)
+}
+
+func (r *recordingDB) Query(ctx context.Context, dest any, q string, p store.Params) error {
+	r.add(q)
+	return r.DB.Query(ctx, dest, q, p)
+}
+
+func (r *recordingDB) QueryReadOnly(ctx context.Context, q string, p store.Params) (*store.Table, error) {
+	r.add(q)
+	return r.DB.QueryReadOnly(ctx, q, p)
+}
+
+// directIngester parses with the real parser and stores at once (no spool), so the pages
+// rendered next show what was sent.
+type directIngester struct {
+	parser *pipeline.Parser
+	d      *pipeline.Deliverer
+	n      int
+	mu     sync.Mutex
+}
+
+func (in *directIngester) Accept(ctx context.Context, stream pipeline.Stream, r io.Reader, opts pipeline.ParseOptions) (pipeline.Reply, error) {
+	reply := pipeline.Reply{Errors: []pipeline.Rejection{}}
+	var b pipeline.Batch
+	_, err := in.parser.Parse(ctx, stream, r, opts, func(c pipeline.Chunk) error {
+		b.Dossiers = append(b.Dossiers, c.Dossiers...)
+		b.Petitions = append(b.Petitions, c.Petitions...)
+		b.Posts = append(b.Posts, c.Posts...)
+		reply.Accepted += c.Accepted()
+		reply.Rejected += len(c.Rejected)
+		reply.Errors = append(reply.Errors, c.Rejected...)
+		return nil
+	})
+	if err != nil {
+		return reply, err
+	}
+	in.mu.Lock()
+	in.n++
+	key := fmt.Sprintf("sec-%d", in.n)
+	in.mu.Unlock()
+	return reply, in.d.Store(ctx, key, b)
+}
+
+// secEnv is one seeded database behind the full server (real assistant in offline mode, real
+// parser for the ingest API) with its SQL recorded.
+type secEnv struct {
+	*authEnv
+	rec    *recordingDB
+	dims   store.Dimensions
+	tokens map[string]string // stream → bearer token
+}
+
+func newSecEnv(t *testing.T) *secEnv {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	db, dims := seededDB(t, 20, 0.01, now)
+	rec := &recordingDB{DB: db, sqls: map[string]bool{}}
+	parser, err := pipeline.NewParser(pipeline.ParserConfig{Wards: dims.Wards, Units: dims.Units, Categories: dims.Categories, HashSecret: []byte("security-test-hash-secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asst, err := assistant.New(ctx, assistant.Options{DB: rec, Province: "79"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &authEnv{t: t, db: db, now: now}
+	opts := Options{DB: rec, Ingest: &directIngester{parser: parser, d: pipeline.NewDeliverer(store.Ingest{DB: rec}, 0)},
+		Tokens: store.Tokens{DB: rec}, Assistant: asst, Now: e.clock, MetricsToken: "scrape-secret"}
+	e.s, e.r = newServer(opts)
+	e.srv = httptest.NewServer(e.r)
+	t.Cleanup(e.srv.Close)
+	se := &secEnv{authEnv: e, rec: rec, dims: dims, tokens: map[string]string{}}
+	for _, st := range []string{"dossiers", "petitions", "posts"} {
+		_, tok, err := (store.Tokens{DB: db}).Create(ctx, st, "sec-"+st, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		se.tokens[st] = tok
+	}
+	return se
+}
+
+// engineState is what an injection must not change: row counts and the tables that exist.
+func (se *secEnv) engineState(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	var users, dossiers []uint64
+	var tables []string
+	if err := se.db.Query(ctx, &users, "SELECT count() FROM users", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := se.db.Query(ctx, &dossiers, "SELECT count() FROM dossiers", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := se.db.Query(ctx, &tables, "SELECT database || '.' || name FROM system.tables WHERE database NOT IN ('system', 'INFORMATION_SCHEMA', 'information_schema') ORDER BY 1", nil); err != nil {
+		t.Fatal(err)
+	}
+	// Only this test's database: other tests of the binary may create theirs concurrently.
+	db := se.db.Info().Database
+	var mine []string
+	for _, tb := range tables {
+		if strings.HasPrefix(tb, db+".") {
+			mine = append(mine, tb)
+		}
+	}
+	return fmt.Sprintf("users=%v dossiers=%v tables=%v", users, dossiers, mine)
+}
+
+// leakRe finds engine error text in a reply.
+var leakRe = regexp.MustCompile(`DB::Exception|Code: \d+\.|(?i)syntax error|UNKNOWN_(TABLE|IDENTIFIER|FUNCTION)|displayText|chdb_`)
+
+// injectedMarkup reports markup in an HTML reply that no template writes: inline event
+// handlers, inline scripts, javascript: URLs, frames and base/refresh tags. The templates use
+// none of these (the CSP forbids inline scripts), so any is a payload turned into markup.
+func injectedMarkup(body string) string {
+	z := html.NewTokenizer(strings.NewReader(body))
+	inScript := false
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return ""
+		case html.TextToken:
+			if inScript && strings.TrimSpace(string(z.Text())) != "" {
+				return "inline script: " + string(z.Text())
+			}
+		case html.EndTagToken:
+			inScript = false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			switch tok.Data {
+			case "script":
+				inScript = tt == html.StartTagToken
+				for _, a := range tok.Attr {
+					if a.Key == "type" && strings.Contains(a.Val, "json") {
+						inScript = false // data, not code
+					}
+				}
+			case "iframe", "frame", "object", "embed", "base", "math":
+				return "<" + tok.Data + "> element"
+			case "meta":
+				for _, a := range tok.Attr {
+					if strings.EqualFold(a.Key, "http-equiv") && strings.EqualFold(a.Val, "refresh") {
+						return "meta refresh"
+					}
+				}
+			}
+			for _, a := range tok.Attr {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				switch {
+				case strings.HasPrefix(a.Key, "on"):
+					return fmt.Sprintf("<%s %s=%q>", tok.Data, a.Key, a.Val)
+				case (a.Key == "href" || a.Key == "src" || a.Key == "action" || a.Key == "formaction") &&
+					(strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "data:text/html")):
+					return fmt.Sprintf("<%s %s=%q>", tok.Data, a.Key, a.Val)
+				case tok.Data == "img" && a.Key == "src" && v == "x":
+					return "<img src=x>"
+				}
+			}
+		}
+	}
+}
+
+// placeholderRe is a payload that is exactly one {name:Type} placeholder.
+var placeholderRe = regexp.MustCompile(`^\{\w+:\w+\}$`)
+
+// secReply is one reply to check.
+type secReply struct {
+	what   string
+	status int
+	header http.Header
+	body   string
+}
+
+// checkReply applies the corpus checks to one reply.
+func checkReply(t *testing.T, payload string, r secReply) {
+	t.Helper()
+	p := payload
+	if len(p) > 60 {
+		p = p[:60] + "…"
+	}
+	if r.status >= 500 {
+		t.Errorf("%s with %q: status %d %.300s", r.what, p, r.status, r.body)
+	}
+	if m := leakRe.FindString(r.body); m != "" {
+		t.Errorf("%s with %q: engine error text %q in the reply: %.300s", r.what, p, m, r.body)
+	}
+	for _, h := range r.header.Values("Set-Cookie") {
+		if strings.Contains(h, "evil") {
+			t.Errorf("%s with %q: injected Set-Cookie %q", r.what, p, h)
+		}
+	}
+	if loc := r.header.Get("Location"); strings.Contains(loc, "evil.example") && !strings.Contains(loc, "%") {
+		t.Errorf("%s with %q: injected Location %q", r.what, p, loc)
+	}
+	if strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		if m := injectedMarkup(r.body); m != "" {
+			t.Errorf("%s with %q: payload became markup: %s", r.what, p, m)
+		}
+		if strings.ContainsAny(payload, `<>"'`) && strings.Contains(r.body, payload) {
+			t.Errorf("%s with %q: the payload appears unescaped in the HTML", r.what, p)
+		}
+	}
+}
+
+func (b *browser) getReply(path string) secReply {
+	b.e.t.Helper()
+	r := b.get(path)
+	return secReply{what: "GET " + path, status: r.StatusCode, header: r.Header, body: r.body}
+}
+
+// getInputs are the query parameters of the pages and JSON APIs, and the routes that read
+// them; each payload goes into each parameter, on the routes in turn.
+var getInputs = []struct {
+	param  string
+	extra  url.Values // the other half of a pair (from/to)
+	routes []string
+}{
+	{"from", url.Values{"to": {"2026-01-31"}}, nil},
+	{"to", url.Values{"from": {"2026-01-01"}}, nil},
+	{"period", nil, nil},
+	{"unit", nil, nil},
+	{"ward", nil, nil},
+	{"field", nil, nil},
+	{"category", nil, nil},
+	{"platform", nil, nil},
+	{"lang", nil, nil},
+	{"level", nil, nil},
+	{"map", nil, nil},
+	{"grain", nil, []string{"/api/v1/series/dossiers_received", "/api/v1/series/petitions_received"}},
+	{"stream", nil, []string{"/api/v1/kpis"}},
+	{"hotspots", nil, []string{"/api/v1/alerts"}},
+	{"sort", nil, nil},
+	{"date", nil, []string{"/api/v1/briefing"}},
+	{"q", nil, []string{"/ask"}},
+}
+
+// secRoutes are the GET routes a payload goes through (every page and read API).
+var secRoutes = []string{"/", "/rankings", "/dossiers", "/petitions", "/sentiment", "/ask", "/units/%s", "/wards/%s",
+	"/api/v1/kpis", "/api/v1/series/dossiers_received", "/api/v1/alerts", "/api/v1/rankings", "/api/v1/wardmap",
+	"/api/v1/rankings/export.csv", "/api/v1/rankings/export.xlsx", "/api/v1/briefing"}
+
+// TestInjectionCorpus sends every payload of testdata/injection.txt through every input of the
+// dashboard as a logged-in analyst: the common filters and period parameters of every page and
+// read API, the path parameters, the ask question, the export parameters and the ingest API's
+// text fields (then renders the pages that show them). No reply may be a 5xx or leak engine
+// error text, no payload may become markup, the engine's tables must be unchanged, and no
+// payload may appear inside any SQL text the server handed the engine.
+func TestInjectionCorpus(t *testing.T) {
+	corpus := loadCorpus(t)
+	if len(corpus) < 100 {
+		t.Fatalf("corpus has %d payloads; want ≥ 100", len(corpus))
+	}
+	se := newSecEnv(t)
+	unit, ward := se.dims.Units[0].Code, se.dims.Wards[0].Code
+	b := se.loggedIn("analyst", se.addUser("analyst", RoleAnalyst, "", ""))
+	before := se.engineState(t)
+	requests := 0
+	took := map[string]time.Duration{}
+	get := func(payload, path string) {
+		requests++
+		t0 := time.Now()
+		r := b.getReply(path)
+		took[strings.SplitN(path, "?", 2)[0]] += time.Since(t0)
+		checkReply(t, payload, r)
+	}
+	for i, payload := range corpus {
+		// Query parameters.
+		for j, in := range getInputs {
+			routes := in.routes
+			if routes == nil {
+				routes = secRoutes
+			}
+			route := routes[(i+j)%len(routes)]
+			if strings.Contains(route, "%s") {
+				code := unit
+				if strings.HasPrefix(route, "/wards/") {
+					code = ward
+				}
+				route = fmt.Sprintf(route, code)
+			}
+			q := url.Values{}
+			for k, v := range in.extra {
+				q[k] = v
+			}
+			q.Set(in.param, payload)
+			get(payload, route+"?"+q.Encode())
+		}
+		// Path parameters.
+		esc := url.PathEscape(payload)
+		for _, route := range []string{"/units/", "/wards/", "/api/v1/series/"} {
+			get(payload, route+esc)
+		}
+		// The assistant's question.
+		for _, path := range []string{"/api/v1/ask", "/api/v1/ask/stream"} {
+			body, _ := json.Marshal(map[string]string{"question": payload, "lang": "vi"})
+			req, _ := http.NewRequest(http.MethodPost, se.srv.URL+path, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-CSRF-Token", b.cookie(csrfCookie).Value)
+			r := b.do(req)
+			requests++
+			checkReply(t, payload, secReply{what: "POST " + path, status: r.StatusCode, header: r.Header, body: r.body})
+		}
+		// The ingest API's text fields.
+		at := se.now.In(models.Location).Add(-time.Duration(i+1) * time.Minute).Format(time.RFC3339)
+		lines := map[string]map[string]any{
+			"petitions": {"id": fmt.Sprintf("sec-p-%d", i), "received_at": at, "updated_at": at, "channel": "web", "category": se.dims.Categories[0].Code,
+				"ward_code": ward, "status": "new", "title": payload, "content": payload + " " + payload, "citizen_name": payload},
+			"posts": {"id": fmt.Sprintf("sec-s-%d", i), "platform": "forum", "published_at": at, "author_id": payload, "text": payload, "url": "https://example.org/" + esc},
+		}
+		for stream, line := range lines {
+			body, _ := json.Marshal(line)
+			req, _ := http.NewRequest(http.MethodPost, se.srv.URL+"/api/v1/ingest/"+stream, bytes.NewReader(append(body, '\n')))
+			req.Header.Set("Authorization", "Bearer "+se.tokens[stream])
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			r := b.do(req)
+			requests++
+			checkReply(t, payload, secReply{what: "POST ingest " + stream, status: r.StatusCode, header: r.Header, body: r.body})
+			var rep pipeline.Reply
+			if err := json.Unmarshal([]byte(r.body), &rep); err != nil || rep.Accepted+rep.Rejected != 1 {
+				t.Errorf("ingest %s with %.60q: %d %s", stream, payload, r.StatusCode, r.body)
+			}
+		}
+	}
+	// The pages that show ingested text, after all of it is stored.
+	for _, path := range []string{"/", "/petitions", "/sentiment", "/wards/" + ward, "/api/v1/alerts?hotspots=1", "/ask"} {
+		r := b.getReply(path)
+		requests++
+		for _, payload := range corpus {
+			checkReply(t, payload, r)
+		}
+	}
+
+	if after := se.engineState(t); after != before {
+		t.Errorf("engine changed:\nbefore %s\nafter  %s", before, after)
+	}
+	se.rec.mu.Lock()
+	sqls := se.rec.sqls
+	se.rec.mu.Unlock()
+	for sql := range sqls {
+		for _, payload := range corpus {
+			// A payload that is itself a placeholder of the query ({from:Date}) is found as
+			// the query's own text; it is checked by the engine binding it, not by this scan.
+			if placeholderRe.MatchString(payload) {
+				continue
+			}
+			if len(strings.TrimSpace(payload)) >= 4 && strings.Contains(sql, payload) {
+				t.Errorf("payload %.60q inside SQL text: %.300s", payload, sql)
+			}
+		}
+	}
+	t.Logf("took %v", took)
+	t.Logf("%d payloads, %d requests, %d distinct SQL texts checked", len(corpus), requests, len(sqls))
+}
