@@ -420,3 +420,104 @@ func TestInjectionCorpus(t *testing.T) {
 	t.Logf("took %v", took)
 	t.Logf("%d payloads, %d requests, %d distinct SQL texts checked", len(corpus), requests, len(sqls))
 }
+
+// TestWardScopeNeverLeaks logs in a leader scoped to one ward on a seeded database: asking for
+// another ward is refused as not permitted (403, not an empty "no data" answer) in every page,
+// JSON API and export; without a ward filter every answer holds the scoped ward's rows only
+// and equals what a city-wide analyst gets filtered to that ward.
+func TestWardScopeNeverLeaks(t *testing.T) {
+	se := newSecEnv(t)
+	ctx := context.Background()
+	var busiest []struct {
+		Ward string `ch:"ward_code"`
+		N    uint64 `ch:"n"`
+	}
+	if err := se.db.Query(ctx, &busiest, "SELECT ward_code, count() AS n FROM petitions WHERE ward_code != '' GROUP BY ward_code ORDER BY n DESC, ward_code LIMIT 2", nil); err != nil || len(busiest) < 2 {
+		t.Fatalf("two wards with petitions: %v %v", busiest, err)
+	}
+	mine, other := busiest[0].Ward, busiest[1].Ward
+	scoped := se.loggedIn("ward-leader", se.addUser("ward-leader", RoleLeader, "", mine))
+	analyst := se.loggedIn("analyst", se.addUser("analyst", RoleAnalyst, "", ""))
+	per := se.now.In(models.Location).Format("2006-01")
+
+	// Another ward: not permitted, everywhere.
+	forOther := []string{
+		"/?ward=" + other, "/dossiers?ward=" + other, "/petitions?ward=" + other, "/sentiment?ward=" + other,
+		"/rankings?level=ward&ward=" + other, "/wards/" + other,
+		"/api/v1/kpis?ward=" + other, "/api/v1/series/petitions_received?ward=" + other, "/api/v1/alerts?hotspots=1&ward=" + other,
+		"/api/v1/rankings?level=ward&ward=" + other, "/api/v1/wardmap?ward=" + other,
+		"/api/v1/rankings/export.csv?level=ward&period=" + per + "&ward=" + other,
+		"/api/v1/rankings/export.xlsx?level=ward&period=" + per + "&ward=" + other,
+	}
+	for _, path := range forOther {
+		r := scoped.get(path)
+		if r.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s as the %s leader: %d; want 403 not permitted: %.300s", path, mine, r.StatusCode, r.body)
+			continue
+		}
+		if strings.HasPrefix(path, "/api/") && !strings.Contains(r.body, "not_permitted") {
+			t.Errorf("GET %s as the %s leader: %.300s; want error not_permitted", path, mine, r.body)
+		}
+	}
+
+	// No ward filter: the scoped ward only.
+	same := []string{"/api/v1/kpis", "/api/v1/kpis?stream=petitions", "/api/v1/series/petitions_received", "/api/v1/series/dossiers_received",
+		"/api/v1/alerts?hotspots=1", "/api/v1/rankings?level=ward", "/api/v1/wardmap"}
+	for _, path := range same {
+		got := scoped.get(path)
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		want := analyst.get(path + sep + "ward=" + mine)
+		if got.StatusCode != http.StatusOK || got.body != want.body {
+			t.Errorf("GET %s as the %s leader: %d %.300s\nwant what an analyst gets with ward=%s: %d %.300s", path, mine, got.StatusCode, got.body, mine, want.StatusCode, want.body)
+		}
+		if city := analyst.get(path); path == "/api/v1/kpis" && city.body == got.body {
+			t.Errorf("GET %s: the ward leader sees the city-wide figures", path)
+		}
+	}
+	var alerts struct {
+		Alerts   []struct{ Ward string } `json:"alerts"`
+		Hotspots []struct{ Ward string } `json:"hotspots"`
+	}
+	if r := scoped.get("/api/v1/alerts?hotspots=1&period=" + per); json.Unmarshal([]byte(r.body), &alerts) != nil {
+		t.Errorf("alerts: %d %.300s", r.StatusCode, r.body)
+	}
+	for _, a := range append(alerts.Alerts, alerts.Hotspots...) {
+		if a.Ward != mine {
+			t.Errorf("the %s leader is shown an alert or hotspot of ward %q", mine, a.Ward)
+		}
+	}
+	// Rows of other wards in exports and pages: their ward committees' codes and ward links.
+	var others []string
+	for _, u := range se.dims.Units {
+		if u.WardCode != "" && u.WardCode != mine {
+			others = append(others, `"`+u.Code+`"`, u.Code+",")
+		}
+	}
+	for _, path := range []string{"/api/v1/rankings?level=ward", "/api/v1/rankings/export.csv?level=ward&period=" + per} {
+		r := scoped.get(path)
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("GET %s as the %s leader: %d %.300s", path, mine, r.StatusCode, r.body)
+		}
+		for _, o := range others {
+			if strings.Contains(r.body, o) {
+				t.Errorf("GET %s as the %s leader shows another ward's row %s", path, mine, o)
+				break
+			}
+		}
+	}
+	for _, path := range []string{"/", "/dossiers", "/petitions", "/sentiment", "/rankings?level=ward", "/wards/" + mine} {
+		r := scoped.get(path)
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("GET %s as the %s leader: %d", path, mine, r.StatusCode)
+		}
+		for _, w := range se.dims.Wards {
+			if w.Code != mine && strings.Contains(r.body, `href="/wards/`+w.Code+`"`) {
+				t.Errorf("GET %s as the %s leader links to ward %s", path, mine, w.Code)
+				break
+			}
+		}
+	}
+}
