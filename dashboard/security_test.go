@@ -174,6 +174,15 @@ func (se *secEnv) engineState(t *testing.T) string {
 	return fmt.Sprintf("users=%v dossiers=%v tables=%v", users, dossiers, mine)
 }
 
+func (se *secEnv) users(t *testing.T) uint64 {
+	t.Helper()
+	var n []uint64
+	if err := se.db.Query(context.Background(), &n, "SELECT count() FROM users", nil); err != nil || len(n) != 1 {
+		t.Fatal(n, err)
+	}
+	return n[0]
+}
+
 // leakRe finds engine error text in a reply.
 var leakRe = regexp.MustCompile(`DB::Exception|Code: \d+\.|(?i)syntax error|UNKNOWN_(TABLE|IDENTIFIER|FUNCTION)|displayText|chdb_`)
 
@@ -576,4 +585,99 @@ func TestInjectionChecksCatch(t *testing.T) {
 	if leakRe.MatchString(`{"error":"invalid","message":"period: cannot read \"' OR 1=1 --\""}`) {
 		t.Error("leakRe flags a field error")
 	}
+}
+
+// TestInjectionForms sends the corpus through the forms: the admin page's account and token
+// forms and path parameters (then renders the admin page, which lists accounts, tokens and the
+// audit log), and the login form (next, username, password). Same checks as
+// TestInjectionCorpus; only the accounts the forms create may be new.
+func TestInjectionForms(t *testing.T) {
+	corpus := loadCorpus(t)
+	e := newAuthEnv(t, Options{})
+	se := &secEnv{authEnv: e}
+	requests := 0
+	// The admin forms' text fields, then the admin page that lists them with the audit log.
+	admin := e.loggedIn("admin", e.addUser("admin", RoleAdmin, "", ""))
+	createdUsers := 0
+	for i, payload := range corpus {
+		forms := []struct {
+			path string
+			form url.Values
+		}{
+			{"/admin/users", url.Values{"username": {payload}, "role": {RoleLeader}}},
+			{"/admin/users", url.Values{"username": {fmt.Sprintf("sec-u-%d", i)}, "display_name": {payload}, "role": {RoleLeader}}},
+			{"/admin/users", url.Values{"username": {fmt.Sprintf("sec-v-%d", i)}, "role": {payload}, "scope_ward": {payload}, "scope_unit": {payload}}},
+			{"/admin/tokens", url.Values{"stream": {"posts"}, "name": {payload}}},
+			{"/admin/tokens", url.Values{"stream": {payload}, "name": {"x"}}},
+			{"/admin/users/" + url.PathEscape(payload) + "/disable", url.Values{}},
+			{"/admin/tokens/" + url.PathEscape(payload) + "/revoke", url.Values{}},
+		}
+		// Creating an account hashes its password (argon2id, slow by design), even when the
+		// form is then refused: every third payload goes through one of the three account
+		// forms in turn, the others through the token forms and path parameters only.
+		if i%3 == 0 {
+			forms = append(forms[i/3%3:i/3%3+1], forms[3:]...)
+		} else {
+			forms = forms[3:]
+		}
+		for _, f := range forms {
+			r := admin.post(f.path, f.form)
+			requests++
+			checkReply(t, payload, secReply{what: "POST " + f.path, status: r.StatusCode, header: r.Header, body: r.body})
+			if f.path == "/admin/users" && r.StatusCode == http.StatusOK {
+				createdUsers++
+			}
+		}
+	}
+	if r := admin.get("/admin"); r.StatusCode != http.StatusOK {
+		t.Errorf("GET /admin: %d", r.StatusCode)
+	} else {
+		requests++
+		for _, payload := range corpus {
+			checkReply(t, payload, secReply{what: "GET /admin", status: r.StatusCode, header: r.Header, body: r.body})
+		}
+	}
+
+	createdBefore := se.users(t)
+	// The login form: the next parameter (a logged-in user is sent there), then username,
+	// password and next of failed logins. The limiter allows 30 failures per address in 15
+	// minutes; the clock moves past the window when it is reached.
+	for i, payload := range corpus {
+		r := admin.get("/login?next=" + url.QueryEscape(payload))
+		requests++
+		checkReply(t, payload, secReply{what: "GET /login?next=", status: r.StatusCode, header: r.Header, body: r.body})
+		if loc := r.Header.Get("Location"); !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.ContainsAny(loc, "\\\r\n") {
+			t.Errorf("GET /login?next=%.60q redirects to %q, off the site", payload, loc)
+		}
+		if i%25 == 24 {
+			e.advance(16 * time.Minute)
+		}
+		if i%5 != 0 {
+			continue // a failed login hashes too; every fifth payload
+		}
+		anon := e.browser()
+		r = anon.login(payload, payload, payload)
+		requests++
+		checkReply(t, payload, secReply{what: "POST /login", status: r.StatusCode, header: r.Header, body: r.body})
+		if r.StatusCode == http.StatusSeeOther || r.StatusCode == http.StatusTooManyRequests {
+			t.Errorf("POST /login with %.60q as username and password: %d", payload, r.StatusCode)
+		}
+	}
+
+	if got := se.users(t); got != createdBefore {
+		t.Errorf("logins changed the accounts: %d → %d", createdBefore, got)
+	}
+	if want := uint64(createdUsers + 1); createdBefore != want {
+		t.Errorf("%d accounts; want the admin and the %d the forms accepted", createdBefore, createdUsers)
+	}
+	var tables []string
+	if err := e.db.Query(context.Background(), &tables, "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range tables {
+		if strings.Contains(tb, "pwned") {
+			t.Errorf("table %s created", tb)
+		}
+	}
+	t.Logf("%d payloads, %d form requests, %d accounts created by the forms", len(corpus), requests, createdUsers)
 }
