@@ -19,6 +19,8 @@ type access struct {
 	// elsewhere marks a route of DESIGN §4 that another branch registers (the assistant's);
 	// the test checks it when present and does not require it.
 	elsewhere bool
+	// cityWide routes refuse unit- and ward-scoped accounts (the assistant's, ask.go cityWide).
+	cityWide bool
 }
 
 var (
@@ -59,8 +61,10 @@ var routeTable = map[string]access{
 	"POST /admin/users/:username/disable": adminOnly,
 	"POST /admin/tokens":                  adminOnly,
 	"POST /admin/tokens/:id/revoke":       adminOnly,
-	"GET /api/v1/briefing":                {elsewhere: true},
-	"POST /api/v1/ask":                    {elsewhere: true},
+	"GET /api/v1/briefing":                {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask":                    {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask/stream":             {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask/verified":           {elsewhere: true, cityWide: true, roles: []string{RoleAnalyst, RoleAdmin}},
 }
 
 // concrete fills a route pattern's parameters with harmless values.
@@ -71,7 +75,8 @@ func concrete(path string) string {
 }
 
 func TestRouteTable(t *testing.T) {
-	e := newAuthEnv(t, Options{Ingest: &fakeIngester{}, Tokens: fakeTokens{"gpi_route_table": {ID: "tok_rt", Stream: "dossiers"}}, MetricsToken: "scrape-secret"})
+	e := newAuthEnv(t, Options{Ingest: &fakeIngester{}, Tokens: fakeTokens{"gpi_route_table": {ID: "tok_rt", Stream: "dossiers"}}, MetricsToken: "scrape-secret",
+		Assistant: &stubAssistant{}})
 	browsers := map[string]*browser{"": e.browser()}
 	passwords := map[string]string{}
 	roleOf := map[string]string{}
@@ -158,6 +163,10 @@ func TestRouteTable(t *testing.T) {
 				}
 				if r.StatusCode != wantCode || (wantCode == http.StatusSeeOther && !strings.HasPrefix(r.Header.Get("Location"), "/login?next=")) {
 					t.Errorf("%s as %s: %d %q; want %d to the login page", key, name, r.StatusCode, r.Header.Get("Location"), wantCode)
+				}
+			case acc.cityWide && who == whoWard:
+				if r.StatusCode != http.StatusForbidden {
+					t.Errorf("%s as %s: %d %s; want 403 not_permitted (city-wide route)", key, name, r.StatusCode, r.body)
 				}
 			case acc.roles == nil || contains(acc.roles, roleOf[who]):
 				if denied {
