@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -397,7 +398,7 @@ func TestInjectionCorpus(t *testing.T) {
 		at := se.now.In(models.Location).Add(-time.Duration(i+1) * time.Minute).Format(time.RFC3339)
 		lines := map[string]map[string]any{
 			"petitions": {"id": fmt.Sprintf("sec-p-%d", i), "received_at": at, "updated_at": at, "channel": "web", "category": se.dims.Categories[0].Code,
-				"ward_code": ward, "status": "new", "title": payload, "content": payload + " " + payload, "citizen_name": payload},
+				"ward_code": ward, "status": "new", "title": payload, "content": payload + " " + payload, "citizen_name": "Trần Thị Bảo " + payload},
 			"posts": {"id": fmt.Sprintf("sec-s-%d", i), "platform": "forum", "published_at": at, "author_id": payload, "text": payload, "url": "https://example.org/" + esc},
 		}
 		for stream, line := range lines {
@@ -426,6 +427,29 @@ func TestInjectionCorpus(t *testing.T) {
 			t.Logf("ingest %s line %d rejected: %s: %s", stream, e.Line, e.Field, e.Message)
 		}
 	}
+	// What was stored is the text that was sent: the insert carried it as data, whole.
+	var stored []struct {
+		ID    string `ch:"id"`
+		Title string `ch:"title"`
+	}
+	if err := se.db.Query(context.Background(), &stored, "SELECT id, title FROM petitions FINAL WHERE startsWith(id, 'sec-p-')", nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) != accepted["petitions"] {
+		t.Errorf("%d petitions stored; %d accepted", len(stored), accepted["petitions"])
+	}
+	same := 0
+	for _, row := range stored {
+		var i int
+		fmt.Sscanf(row.ID, "sec-p-%d", &i)
+		if row.Title == corpus[i] {
+			same++
+		} else if utf8.ValidString(corpus[i]) && !strings.ContainsAny(corpus[i], "\x00\r\n") && strings.TrimSpace(corpus[i]) == corpus[i] {
+			t.Errorf("petition title stored as %.80q; sent %.80q", row.Title, corpus[i])
+		}
+	}
+	t.Logf("%d of %d petition titles stored byte for byte", same, len(stored))
+
 	// The pages that show ingested text, after all of it is stored.
 	for _, path := range []string{"/", "/petitions", "/sentiment", "/wards/" + ward, "/api/v1/alerts?hotspots=1", "/ask"} {
 		r := b.getReply(path)
