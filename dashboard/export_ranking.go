@@ -226,6 +226,25 @@ func (s *Server) exportRankings(f Format) gin.HandlerFunc {
 			c.JSON(http.StatusBadRequest, gin.H{"error": "invalid", "message": err.Error()})
 			return
 		}
+		// A unit or ward asked for outside the account's scope is refused, as the pages and
+		// JSON APIs refuse it, rather than answered with the account's own rows.
+		var asked analytics.Scope
+		for _, dim := range []struct {
+			name string
+			dst  *string
+		}{{"unit", &asked.Unit}, {"ward", &asked.Ward}} {
+			if v := strings.TrimSpace(c.Query(dim.name)); v != "" {
+				if !codeRe.MatchString(v) {
+					c.JSON(http.StatusBadRequest, gin.H{"error": "invalid", "message": dim.name + ": not a code (letters, digits, _ . - up to 64)"})
+					return
+				}
+				*dim.dst = v
+			}
+		}
+		if _, err := applyScope(u, asked); err != nil {
+			c.JSON(http.StatusForbidden, gin.H{"error": "not_permitted", "message": strings.TrimPrefix(err.Error(), errNotPermitted.Error()+": ")})
+			return
+		}
 		var wardOf func(code string) string
 		if u.ScopeUnit != "" || u.ScopeWard != "" {
 			d, err := store.LoadDimensions(c.Request.Context(), s.opts.DB)

@@ -19,6 +19,8 @@ type access struct {
 	// elsewhere marks a route of DESIGN §4 that another branch registers (the assistant's);
 	// the test checks it when present and does not require it.
 	elsewhere bool
+	// cityWide routes refuse unit- and ward-scoped accounts (the assistant's, ask.go cityWide).
+	cityWide bool
 }
 
 var (
@@ -61,8 +63,10 @@ var routeTable = map[string]access{
 	"POST /admin/users/:username/disable": adminOnly,
 	"POST /admin/tokens":                  adminOnly,
 	"POST /admin/tokens/:id/revoke":       adminOnly,
-	"GET /api/v1/briefing":                {elsewhere: true},
-	"POST /api/v1/ask":                    {elsewhere: true},
+	"GET /api/v1/briefing":                {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask":                    {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask/stream":             {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask/verified":           {elsewhere: true, cityWide: true, roles: []string{RoleAnalyst, RoleAdmin}},
 }
 
 // concrete fills a route pattern's parameters with harmless values.
@@ -73,14 +77,27 @@ func concrete(path string) string {
 }
 
 func TestRouteTable(t *testing.T) {
-	e := newAuthEnv(t, Options{Ingest: &fakeIngester{}, Tokens: fakeTokens{}, MetricsToken: "scrape-secret"})
+	e := newAuthEnv(t, Options{Ingest: &fakeIngester{}, Tokens: fakeTokens{"gpi_route_table": {ID: "tok_rt", Stream: "dossiers"}}, MetricsToken: "scrape-secret",
+		Assistant: &stubAssistant{}})
 	browsers := map[string]*browser{"": e.browser()}
 	passwords := map[string]string{}
+	roleOf := map[string]string{}
 	for _, r := range models.Roles() {
 		role := string(r)
+		roleOf[role] = role
 		passwords[role] = e.addUser("user-"+role, role, "", "")
 		browsers[role] = e.loggedIn("user-"+role, passwords[role])
 	}
+	// A ward-scoped leader may call what a leader may (its scope narrows the data, checked by
+	// TestWardScopeNeverLeaks).
+	roleOf[whoWard] = RoleLeader
+	passwords[whoWard] = e.addUser("user-"+whoWard, RoleLeader, "", "26734")
+	browsers[whoWard] = e.loggedIn("user-"+whoWard, passwords[whoWard])
+	// A client with a valid ingest token and no session: the token opens the ingest API only;
+	// elsewhere it counts as anonymous.
+	browsers[whoIngest] = e.browser()
+	browsers[whoIngest].c.Transport = bearerTransport{token: "gpi_route_table"}
+	checked := 0
 	routes := e.r.Routes()
 	sort.Slice(routes, func(i, j int) bool { return routes[i].Method+routes[i].Path < routes[j].Method+routes[j].Path })
 	seen := map[string]bool{}
@@ -92,8 +109,16 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("route %s is not in routeTable: decide who may call it", key)
 			continue
 		}
-		path := concrete(rt.Path)
 		for who, b := range browsers {
+			path := concrete(rt.Path)
+			if who == whoWard {
+				// Its own ward, and the ranking level its scope allows (another ward or the
+				// unit ranking is refused: the TestRouteTable tail and TestWardScopeNeverLeaks).
+				path = strings.Replace(path, "/wards/H29.01", "/wards/26734", 1)
+				if path == "/api/v1/rankings" {
+					path += "?level=ward"
+				}
+			}
 			var r reply
 			if rt.Method == http.MethodPost {
 				r = b.post(path, url.Values{})
@@ -102,7 +127,8 @@ func TestRouteTable(t *testing.T) {
 			}
 			denied := r.StatusCode == http.StatusUnauthorized || r.StatusCode == http.StatusForbidden ||
 				(r.StatusCode == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login?"))
-			if key == "POST /logout" && who != "" {
+			checked++
+			if key == "POST /logout" && who != "" && who != whoIngest {
 				// Logging out answers with the login page; log back in for the next routes.
 				if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
 					t.Errorf("logout as %s: %d %q", who, r.StatusCode, r.Header.Get("Location"))
@@ -119,6 +145,10 @@ func TestRouteTable(t *testing.T) {
 				if denied && !(key == "POST /login") {
 					t.Errorf("%s as %s: %d; a public route must answer", key, name, r.StatusCode)
 				}
+			case acc.bearer && who == whoIngest:
+				if r.StatusCode != http.StatusOK {
+					t.Errorf("%s with an ingest token: %d %s; want 200", key, r.StatusCode, r.body)
+				}
 			case acc.bearer:
 				if r.StatusCode != http.StatusUnauthorized || !strings.Contains(r.body, "bearer") {
 					t.Errorf("%s as %s: %d %s; want 401 asking for a bearer token (sessions do not count)", key, name, r.StatusCode, r.body)
@@ -128,15 +158,19 @@ func TestRouteTable(t *testing.T) {
 				if wantOK := who == RoleAdmin; (r.StatusCode == http.StatusOK) != wantOK {
 					t.Errorf("%s as %s: %d; want 200 only for an admin (token configured)", key, name, r.StatusCode)
 				}
-			case who == "":
+			case who == "" || who == whoIngest:
 				wantCode := http.StatusSeeOther
 				if strings.HasPrefix(rt.Path, "/api/") {
 					wantCode = http.StatusUnauthorized
 				}
 				if r.StatusCode != wantCode || (wantCode == http.StatusSeeOther && !strings.HasPrefix(r.Header.Get("Location"), "/login?next=")) {
-					t.Errorf("%s as anonymous: %d %q; want %d to the login page", key, r.StatusCode, r.Header.Get("Location"), wantCode)
+					t.Errorf("%s as %s: %d %q; want %d to the login page", key, name, r.StatusCode, r.Header.Get("Location"), wantCode)
 				}
-			case acc.roles == nil || contains(acc.roles, who):
+			case acc.cityWide && who == whoWard:
+				if r.StatusCode != http.StatusForbidden {
+					t.Errorf("%s as %s: %d %s; want 403 not_permitted (city-wide route)", key, name, r.StatusCode, r.body)
+				}
+			case acc.roles == nil || contains(acc.roles, roleOf[who]):
 				if denied {
 					t.Errorf("%s as %s: %d; the role may call it", key, who, r.StatusCode)
 				}
@@ -147,6 +181,7 @@ func TestRouteTable(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d routes × %d callers = %d checks", len(routes), len(browsers), checked)
 	for key, acc := range routeTable {
 		if !seen[key] && !acc.elsewhere {
 			t.Errorf("routeTable lists %s, which is not registered", key)
@@ -162,6 +197,21 @@ func TestRouteTable(t *testing.T) {
 	if r := wardUser.get("/api/v1/kpis?ward=26740"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("ward-scoped user asking for another ward: %d %s", r.StatusCode, r.body)
 	}
+}
+
+// The callers of TestRouteTable besides anonymous and one user per role.
+const (
+	whoWard   = "ward-scoped"
+	whoIngest = "ingest-token"
+)
+
+// bearerTransport sends every request with an ingest token.
+type bearerTransport struct{ token string }
+
+func (b bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(req)
 }
 
 func contains(list []string, s string) bool {
