@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -397,6 +398,40 @@ func TestHotspotsOnRollups(t *testing.T) {
 	prev, _ := models.ParsePeriod("2025-W30")
 	if hs, err := Hotspots(ctx, db, prev, Scope{}); err != nil || len(hs) != 0 {
 		t.Errorf("week 30: %d hotspots (err %v), want none", len(hs), err)
+	}
+}
+
+// TestHotspotsOfDetectedAlerts: joining the alerts DetectAlerts returned (as the dashboard does
+// with its shared alerts) gives exactly what Hotspots gives, for the whole city and for a ward's
+// scope, in a week with a hotspot and in one without, and leaves the alerts as they were.
+func TestHotspotsOfDetectedAlerts(t *testing.T) {
+	ctx := context.Background()
+	db := alertFixtureDB(t, true)
+	for _, c := range []struct {
+		week  string
+		scope Scope
+		n     int
+	}{{"2025-W31", Scope{}, 1}, {"2025-W31", Scope{Ward: "26743"}, 1}, {"2025-W31", Scope{Ward: "26734"}, 0}, {"2025-W30", Scope{}, 0}} {
+		p, _ := models.ParsePeriod(c.week)
+		alerts, err := DetectAlerts(ctx, db, p, c.scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := slices.Clone(alerts)
+		got, err := HotspotsOf(ctx, db, alerts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Hotspots(ctx, db, p, c.scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) || len(got) != c.n {
+			t.Errorf("%s %+v: HotspotsOf = %+v\nHotspots = %+v (want %d)", c.week, c.scope, got, want, c.n)
+		}
+		if !reflect.DeepEqual(alerts, before) {
+			t.Errorf("%s %+v: HotspotsOf changed its alerts", c.week, c.scope)
+		}
 	}
 }
 

@@ -22,12 +22,22 @@ const hotspotGap = 3 * 24 * time.Hour
 // come within three days of it. A group becomes a hotspot when it spans at least two streams
 // (petitions, posts, dossiers). Its score is the sum of its alerts' scores times 1.5 for each
 // stream beyond the first; its severity is its worst alert's, raised one grade when all three
-// streams are there. Errors are DetectAlerts's.
+// streams are there. Errors are DetectAlerts's. Hotspots is DetectAlerts followed by HotspotsOf:
+// a caller that already has the alerts of p and s (the dashboard) calls HotspotsOf alone, and
+// detection runs once.
 func Hotspots(ctx context.Context, q Querier, p models.Period, s Scope) ([]Hotspot, error) {
 	alerts, err := DetectAlerts(ctx, q, p, s)
 	if err != nil {
 		return nil, err
 	}
+	return HotspotsOf(ctx, q, alerts)
+}
+
+// HotspotsOf joins alerts already detected (DetectAlerts's result for one period and scope) into
+// ward incidents as Hotspots does. It reads only the display names of wards, units and
+// categories (three small dimension tables), never the data streams. alerts is not modified; the
+// hotspots hold copies of its elements.
+func HotspotsOf(ctx context.Context, q Querier, alerts []Alert) ([]Hotspot, error) {
 	nm, err := loadNames(ctx, q)
 	if err != nil {
 		return nil, err

@@ -148,8 +148,14 @@ func (p *pages) alertsOf(ctx context.Context, per models.Period, s analytics.Sco
 }
 
 func (p *pages) hotspotsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Hotspot, error) {
+	// The hotspots join the alerts of the same period and scope: detection, the costly part, runs
+	// once for both panels (alertsOf shares it; HotspotsOf only reads the dimension names).
 	return memoGet(ctx, &p.memo, memoKey("hotspots", per, s), ttlAlerts, func(ctx context.Context) ([]analytics.Hotspot, error) {
-		return analytics.Hotspots(ctx, p.db, per, s)
+		alerts, err := p.alertsOf(ctx, per, s)
+		if err != nil {
+			return nil, err
+		}
+		return analytics.HotspotsOf(ctx, p.db, alerts)
 	})
 }
 
