@@ -235,6 +235,9 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 	}
 	alerts = slices.DeleteFunc(alerts, func(a Alert) bool { return !s.keeps(a) })
 	sortAlerts(alerts)
+	if err := d.loadLateDrivers(ctx, alerts[:min(len(alerts), maxExplained)]); err != nil {
+		return nil, err
+	}
 	for i := range alerts {
 		if err := d.explain(ctx, &alerts[i], i < maxExplained); err != nil {
 			return nil, err
@@ -308,6 +311,86 @@ type detector struct {
 	origin   time.Time
 	n        int // days from origin to the period's end
 	names    names
+	// lateRows are the late dossiers of the units of the explained overdue alerts, by unit
+	// (loadLateDrivers).
+	lateRows map[string][]lateRow
+}
+
+// lateRow is a row of alert_drivers_late.
+type lateRow struct {
+	Unit     string `ch:"unit"`
+	Code     string `ch:"code"`
+	Name     string `ch:"name"`
+	Due      string `ch:"due"`
+	Received string `ch:"received"`
+	N        uint64 `ch:"n"`
+}
+
+// loadLateDrivers reads the late dossiers that explain the overdue alerts among alerts with one
+// query: dossiers is sorted by receipt, so a query per alert would scan the same months FINAL
+// once per alert.
+func (d *detector) loadLateDrivers(ctx context.Context, alerts []Alert) error {
+	var units []string
+	var from, to time.Time
+	for _, a := range alerts {
+		if a.Kind != AlertOverdueSurge {
+			continue
+		}
+		if !slices.Contains(units, a.Unit) {
+			units = append(units, a.Unit)
+		}
+		if b := a.Start.AddDate(0, 0, -baselineDays); from.IsZero() || b.Before(from) {
+			from = b
+		}
+		if a.End.After(to) {
+			to = a.End
+		}
+	}
+	if len(units) == 0 {
+		return nil
+	}
+	text, err := sqlfiles.Query("alert_drivers_late")
+	if err != nil {
+		return fmt.Errorf("analytics: %w", err)
+	}
+	slices.Sort(units)
+	var rows []lateRow
+	params := store.Params{"units": units, "bfrom": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}
+	if err := d.q.Query(ctx, &rows, text, params); err != nil {
+		return fmt.Errorf("analytics: query alert_drivers_late (units=%v): %w", units, err)
+	}
+	d.lateRows = map[string][]lateRow{}
+	for _, r := range rows {
+		d.lateRows[r.Unit] = append(d.lateRows[r.Unit], r)
+	}
+	return nil
+}
+
+// lateDrivers sums the late rows of a's unit into its drivers by procedure: observed in the
+// alert's days, base in its baseline days, counting only dossiers received from 180 days before
+// the baseline to the alert's end (as alert_dossier_due prunes them).
+func (d *detector) lateDrivers(a Alert) []driverRow {
+	bfrom, from, to := a.Start.AddDate(0, 0, -baselineDays).Format(time.DateOnly), a.Start.Format(time.DateOnly), a.End.Format(time.DateOnly)
+	rfrom := a.Start.AddDate(0, 0, -baselineDays).AddDate(0, 0, -180).Format(time.DateOnly)
+	byCode := map[string]int{}
+	var out []driverRow
+	for _, r := range d.lateRows[a.Unit] {
+		if r.Due < bfrom || r.Due >= to || r.Received < rfrom || r.Received >= to {
+			continue
+		}
+		i, ok := byCode[r.Code]
+		if !ok {
+			i = len(out)
+			byCode[r.Code] = i
+			out = append(out, driverRow{Code: r.Code, Name: r.Name})
+		}
+		if r.Due >= from {
+			out[i].Observed += r.N
+		} else {
+			out[i].Base += r.N
+		}
+	}
+	return out
 }
 
 func (d *detector) index(t time.Time) int { return int(math.Round(t.Sub(d.origin).Hours() / 24)) }
@@ -1022,23 +1105,24 @@ func (d *detector) explain(ctx context.Context, a *Alert, deep bool) error {
 		}
 	default:
 		drivers = append(drivers, Driver{"unit", a.Unit, d.names.unit(a.Unit).vi, a.Observed, a.Expected})
-		query, dim = "alert_drivers_intake", "procedure"
-		if a.Kind == AlertOverdueSurge {
-			query = "alert_drivers_late"
-		}
+		query, dim = "alert_drivers_intake", "procedure" // overdue alerts: loadLateDrivers
 		params["unit"] = a.Unit
 	}
 	if !deep {
 		a.Drivers = drivers
 		return nil
 	}
-	text, err := sqlfiles.Query(query)
-	if err != nil {
-		return fmt.Errorf("analytics: %w", err)
-	}
 	var rows []driverRow
-	if err := d.q.Query(ctx, &rows, text, params); err != nil {
-		return fmt.Errorf("analytics: query %s (alert=%s): %w", query, a.ID, err)
+	if a.Kind == AlertOverdueSurge {
+		rows = d.lateDrivers(*a) // read for all the explained alerts at once
+	} else {
+		text, err := sqlfiles.Query(query)
+		if err != nil {
+			return fmt.Errorf("analytics: %w", err)
+		}
+		if err := d.q.Query(ctx, &rows, text, params); err != nil {
+			return fmt.Errorf("analytics: query %s (alert=%s): %w", query, a.ID, err)
+		}
 	}
 	var base float64
 	for _, r := range rows {

@@ -492,3 +492,65 @@ func TestAlertDossierDueQuery(t *testing.T) {
 		t.Errorf("rows = %v, want %v", got, want)
 	}
 }
+
+// TestLateDrivers: the late dossiers of two overdue alerts read with one query and summed per
+// alert by procedure. U1's alert covers 15–16 July: procedure 1.001 has three late dossiers due
+// then (one still open, one ended a day late, one ended early after two supplement requests) and
+// one due on 10 July, in the baseline; a dossier ended on time, a withdrawn one, one due on 17
+// July (after the alert, though within the other alert's range that the query reads) and one
+// received after the alert's end do not count. U2's alert covers 18–19 July: one late dossier.
+func TestLateDrivers(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t)
+	if _, err := store.Migrate(ctx, db, store.MigrateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation(time.DateTime, s, models.Location)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	mk := func(id, unit, proc, status, received, due, ended string, supplements uint8) models.Dossier {
+		d := models.Dossier{ID: id, ProcedureCode: proc, ProcedureName: "P" + proc, Field: "tu_phap", UnitCode: unit, UnitName: unit,
+			Channel: "online", OnlineLevel: "full", Status: status, ReceivedAt: at(received), DueAt: at(due),
+			UpdatedAt: at(received), SupplementCount: supplements, Version: 1, IngestedAt: at(received), Source: "test"}
+		if ended != "" {
+			e := at(ended)
+			d.CompletedAt, d.UpdatedAt = &e, e
+		}
+		return d
+	}
+	rec := "2025-07-01 09:00:00"
+	rows := []models.Dossier{
+		mk("A", "U1", "1.001", "processing", rec, "2025-07-15 10:00:00", "", 0),
+		mk("B", "U1", "1.001", "completed", rec, "2025-07-16 10:00:00", "2025-07-17 10:00:00", 0),
+		mk("C", "U1", "1.001", "completed", rec, "2025-07-16 10:00:00", "2025-07-15 10:00:00", 2),
+		mk("D", "U1", "1.001", "completed", rec, "2025-07-10 10:00:00", "2025-07-11 10:00:00", 0),
+		mk("E", "U1", "1.002", "completed", rec, "2025-07-16 10:00:00", "2025-07-15 10:00:00", 0),
+		mk("F", "U1", "1.002", "withdrawn", rec, "2025-07-15 10:00:00", "2025-07-18 10:00:00", 0),
+		mk("G", "U1", "1.002", "processing", rec, "2025-07-17 09:00:00", "", 0),
+		mk("H", "U1", "1.002", "processing", "2025-07-18 09:00:00", "2025-07-15 10:00:00", "", 0),
+		mk("I", "U2", "2.001", "completed", rec, "2025-07-19 10:00:00", "2025-07-20 10:00:00", 0),
+	}
+	if err := db.Insert(ctx, "dossiers", rows); err != nil {
+		t.Fatal(err)
+	}
+	alerts := []Alert{
+		{Kind: AlertOverdueSurge, Unit: "U1", Start: day("2025-07-15"), End: day("2025-07-17")},
+		{Kind: AlertPetitionSurge, Ward: "W", Category: "c", Start: day("2025-06-01"), End: day("2025-06-02")},
+		{Kind: AlertOverdueSurge, Unit: "U2", Start: day("2025-07-18"), End: day("2025-07-20")},
+	}
+	d := &detector{q: db}
+	if err := d.loadLateDrivers(ctx, alerts); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range map[int][]driverRow{0: {{"1.001", "P1.001", 3, 1}}, 2: {{"2.001", "P2.001", 1, 0}}} {
+		got := d.lateDrivers(alerts[i])
+		slices.SortFunc(got, func(a, b driverRow) int { return cmp.Compare(a.Code, b.Code) })
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("alert %d: drivers %v, want %v", i, got, want)
+		}
+	}
+}
