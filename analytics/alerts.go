@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govpulse/govpulse/models"
@@ -225,22 +226,46 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 		return nil, err
 	}
 	d.names = nm
+	// The streams share nothing but the names and the calendar (read only): their queries and
+	// fits run side by side.
+	streams := []func(context.Context) ([]Alert, error){d.petitions, d.posts, d.dossiers}
+	found, errs := make([][]Alert, len(streams)), make([]error, len(streams))
+	var wg sync.WaitGroup
+	for i, st := range streams {
+		wg.Go(func() { found[i], errs[i] = st(ctx) })
+	}
+	wg.Wait()
 	var alerts []Alert
-	for _, st := range []func(context.Context) ([]Alert, error){d.petitions, d.posts, d.dossiers} {
-		a, err := st(ctx)
-		if err != nil {
-			return nil, err
+	for i := range streams {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		alerts = append(alerts, a...)
+		alerts = append(alerts, found[i]...)
 	}
 	alerts = slices.DeleteFunc(alerts, func(a Alert) bool { return !s.keeps(a) })
 	sortAlerts(alerts)
-	if err := d.loadLateDrivers(ctx, alerts[:min(len(alerts), maxExplained)]); err != nil {
-		return nil, err
+	// The driver queries of the most severe alerts also run side by side: the late dossiers of
+	// the overdue ones in one query, each other alert's in its own. Each writes only its alert.
+	deep := alerts[:min(len(alerts), maxExplained)]
+	errs = make([]error, len(deep)+1)
+	overdue := slices.Clone(deep) // loadLateDrivers reads its own copy while the others are explained
+	wg.Go(func() { errs[len(deep)] = d.loadLateDrivers(ctx, overdue) })
+	for i := range deep {
+		if deep[i].Kind != AlertOverdueSurge {
+			wg.Go(func() { errs[i] = d.explain(ctx, &deep[i], true) })
+		}
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	for i := range alerts {
-		if err := d.explain(ctx, &alerts[i], i < maxExplained); err != nil {
-			return nil, err
+		if i >= len(deep) || alerts[i].Kind == AlertOverdueSurge {
+			if err := d.explain(ctx, &alerts[i], i < maxExplained); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return alerts, nil
