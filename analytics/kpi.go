@@ -20,7 +20,9 @@ import (
 // contracts; the queries filter the rollups' first key column (day) directly. The one exception
 // is satisfaction, read from the latest-state tables (dossiers / petitions FINAL) filtered on
 // received_at, their key's first column: ratings arrive after the end event and no event
-// records them, so no rollup can count them exactly.
+// records them, so no rollup can count them exactly. Those rows are kept in the exact result
+// cache of resultcache.go (keyed by handle, query, period, scope and grain; valid while the
+// partitions of the period's months are unchanged).
 //
 // The same query files and the same figure-to-value rules serve SeriesOf (series.go): a KPI is
 // its series with one bucket spanning the whole period.
@@ -418,6 +420,12 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	for _, m := range ms {
 		parts |= m.parts
 	}
+	// The satisfaction parts read the latest-state tables FINAL: their rows go through the
+	// result cache (resultcache.go), under fingerprints read once, before any data.
+	var w *watermarks
+	if parts&(partDossierSatisfaction|partPetitionSatisfaction) != 0 {
+		w = readWatermarks(ctx, q, kpiSources)
+	}
 	var (
 		figs [3]*figures
 		errs [3]error
@@ -426,7 +434,7 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	for i, per := range comparedPeriods(p) {
 		wg.Go(func() {
 			var byBucket map[string]*figures
-			byBucket, errs[i] = loadFigures(ctx, q, request{p: per, s: s, o: o}, parts)
+			byBucket, errs[i] = loadFigures(ctx, q, request{p: per, s: s, o: o, w: w}, parts)
 			figs[i] = byBucket[dateKey(per.From)]
 		})
 	}
@@ -491,6 +499,26 @@ type request struct {
 	grain Grain // "" for one bucket spanning p
 	s     Scope
 	o     Options
+	w     *watermarks // the fingerprints the FINAL-reading parts are cached under; nil: not cached
+}
+
+// satisfactionRow is one row of kpi_dossier_satisfaction.sql or kpi_petition_satisfaction.sql.
+type satisfactionRow struct {
+	Bucket    string `ch:"bucket"`
+	Rated     uint64 `ch:"rated"`
+	Satisfied uint64 `ch:"satisfied"`
+}
+
+// satisfaction runs the satisfaction query name over table (dossiers or petitions FINAL,
+// partitioned by the local month of received_at) through the result cache when r.w is set: the
+// query reads the partitions of the months of r.p and nothing else, and its rows depend on the
+// data only (no judgement moment).
+func (r request) satisfaction(ctx context.Context, q Querier, name, table string) ([]satisfactionRow, error) {
+	k := cacheKey{q: q, query: name, from: r.p.From.Unix(), to: r.p.To.Unix(), scope: r.s, grain: r.grain}
+	return cachedRows(r.w, k, []tableRead{{table, months(r.p)}}, time.Time{}, func() ([]satisfactionRow, time.Time, error) {
+		rows, err := queryAll[satisfactionRow](ctx, q, name, r.params())
+		return rows, time.Time{}, err
+	})
 }
 
 func dateKey(t time.Time) string { return t.In(models.Location).Format(time.DateOnly) }
@@ -592,12 +620,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		return err
 	})
 	run(partDossierSatisfaction, func() error {
-		type row struct {
-			Bucket    string `ch:"bucket"`
-			Rated     uint64 `ch:"rated"`
-			Satisfied uint64 `ch:"satisfied"`
-		}
-		rows, err := queryAll[row](ctx, q, "kpi_dossier_satisfaction", params)
+		rows, err := r.satisfaction(ctx, q, "kpi_dossier_satisfaction", "dossiers")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.dRated, f.dSatisfied = x.Rated, x.Satisfied
@@ -661,12 +684,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		return err
 	})
 	run(partPetitionSatisfaction, func() error {
-		type row struct {
-			Bucket    string `ch:"bucket"`
-			Rated     uint64 `ch:"rated"`
-			Satisfied uint64 `ch:"satisfied"`
-		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_satisfaction", params)
+		rows, err := r.satisfaction(ctx, q, "kpi_petition_satisfaction", "petitions")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.pRated, f.pSatisfied = x.Rated, x.Satisfied

@@ -124,7 +124,7 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {
-		units, errs[0] = cachedRows(w, rankCacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
+		units, errs[0] = cachedRows(w, cacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
 			func() (u []rankUnit, _ time.Time, err error) {
 				return u, time.Time{}, queryRows(ctx, q, rankQueryUnits, store.Params{"level": typ}, &u)
 			})
@@ -254,13 +254,13 @@ const (
 // ScoreUnit's "missing means no data" would otherwise refuse.
 // Open dossiers are judged at judged (judgedAt). Each query goes through the result cache when
 // w is set (ranking_cache.go).
-func periodRatios(ctx context.Context, q Querier, w *rankWatermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
+func periodRatios(ctx context.Context, q Querier, w *watermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
 	}
-	key := func(query string) rankCacheKey {
-		return rankCacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
+	key := func(query string) cacheKey {
+		return cacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
 	}
 	ms, ys := months(p), years(p)
 	var rollups []rankRollupRow
