@@ -124,6 +124,9 @@ func TestKPICacheInvalidation(t *testing.T) {
 	if s := satisfaction(got); s.Num != 3 || s.Den != 5 {
 		t.Errorf("October satisfaction after D20 %v/%v, want 3/5", s.Num, s.Den)
 	}
+	if n := *got[0].Current.Count; got[0].Key != KeyDossiersReceived || n != 11 {
+		t.Errorf("%s = %d after D20, want dossiers_received 11", got[0].Key, n)
+	}
 
 	// A dossier of December 2025 (another month, in none of the three periods): no read, same
 	// answer.

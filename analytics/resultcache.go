@@ -39,8 +39,11 @@ import (
 var rankSources = []string{"dossiers", "petitions", "procedures", "units",
 	"dossier_intake_daily", "dossier_outcome_daily", "petition_outcome_daily"}
 
-// kpiSources are the tables of the cached kpi_* queries.
-var kpiSources = []string{"dossiers", "petitions"}
+// kpiSources are the tables of the cached kpi_* queries (kpi.go, kpiReads).
+var kpiSources = []string{"dossiers", "petitions",
+	"dossier_intake_daily", "dossier_outcome_daily", "dossier_processing_daily", "dossier_due_daily", "dossier_end_due_daily",
+	"petition_intake_daily", "petition_outcome_daily", "petition_close_detail_daily", "petition_reopen_daily",
+	"petition_due_daily", "petition_end_due_daily"}
 
 const resultCacheSize = 1024
 
