@@ -428,8 +428,8 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	// The dossier and petition parts go through the result cache (resultcache.go), under
 	// fingerprints read once, before any data.
 	var w *watermarks
-	if parts&cachedParts != 0 {
-		w = readWatermarks(ctx, q, kpiSources)
+	if parts&cachedParts != 0 && kpiSources[stream] != nil {
+		w = readWatermarks(ctx, q, kpiSources[stream])
 	}
 	// The open counts of the three periods are judged at their ends, none after the latest: one
 	// read of the daily flows before the latest end serves all three (openAt sums the days
