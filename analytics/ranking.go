@@ -97,7 +97,7 @@ func LoadIndexConfigFile(path string) (*IndexConfig, error) {
 // on its last day. Rank change, the decomposition of the score change and its sentences compare
 // with p.Previous(); a unit without a previous score has none. Open dossiers are judged at the
 // period end, or now for a period still running. Query results are reused while the partitions
-// they read are unchanged and no open dossier's judgement can have changed (ranking_cache.go).
+// they read are unchanged and no open dossier's judgement can have changed (resultcache.go).
 func Rankings(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p models.Period) (Ranking, error) {
 	return rankingsAt(ctx, q, cfg, level, p, time.Now())
 }
@@ -113,7 +113,7 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	// The fingerprints of the sources come first (ranking_cache.go): data that changes after
+	// The fingerprints of the sources come first (resultcache.go): data that changes after
 	// them only makes a later call miss. The units and both periods' ratios are independent: the
 	// queries the cache cannot answer run at once (the engines answer concurrent queries; most of
 	// a ranking's time is waiting on them).
@@ -253,7 +253,7 @@ const (
 // unit with no petitions earns (DOMAIN §3) — this needs the unit to appear in the result, which
 // ScoreUnit's "missing means no data" would otherwise refuse.
 // Open dossiers are judged at judged (judgedAt). Each query goes through the result cache when
-// w is set (ranking_cache.go).
+// w is set (resultcache.go).
 func periodRatios(ctx context.Context, q Querier, w *watermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
