@@ -22,6 +22,13 @@ import (
 // received_at, their key's first column: ratings arrive after the end event and no event
 // records them, so no rollup can count them exactly.
 //
+// The rows of every dossier and petition query are kept in the exact result cache of
+// resultcache.go, keyed by handle, query, period, scope and grain and valid while the partitions
+// the query reads are unchanged (kpiReads: the months of the period for dossiers / petitions
+// FINAL, its years for a rollup, every partition for the open-at-period-end flows), under
+// fingerprints read before the data. The open flows of the three compared periods are read once,
+// up to the latest end.
+//
 // The same query files and the same figure-to-value rules serve SeriesOf (series.go): a KPI is
 // its series with one bucket spanning the whole period.
 //
@@ -418,6 +425,26 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	for _, m := range ms {
 		parts |= m.parts
 	}
+	// The dossier and petition parts go through the result cache (resultcache.go), under
+	// fingerprints read once, before any data.
+	var w *watermarks
+	if parts&cachedParts != 0 && kpiSources[stream] != nil {
+		w = readWatermarks(ctx, q, kpiSources[stream])
+	}
+	// The open counts of the three periods are judged at their ends, none after the latest: one
+	// read of the daily flows before the latest end serves all three (openAt sums the days
+	// before each end), instead of three reads of the rollups' whole history.
+	var flows func() ([]flowRow, error)
+	if open := map[models.Stream]string{models.StreamDossiers: "kpi_dossier_open", models.StreamPetitions: "kpi_petition_open"}[stream]; open != "" && parts&(partDossierOpen|partPetitionOpen) != 0 {
+		latest := request{p: p, s: s, o: o}
+		for _, per := range comparedPeriods(p) {
+			if per.To.After(latest.p.To) {
+				latest.p = per
+			}
+		}
+		latest.w = w
+		flows = sync.OnceValues(func() ([]flowRow, error) { return cachedQuery[flowRow](ctx, q, latest, open) })
+	}
 	var (
 		figs [3]*figures
 		errs [3]error
@@ -426,7 +453,7 @@ func kpisOf(ctx context.Context, q Querier, stream models.Stream, p models.Perio
 	for i, per := range comparedPeriods(p) {
 		wg.Go(func() {
 			var byBucket map[string]*figures
-			byBucket, errs[i] = loadFigures(ctx, q, request{p: per, s: s, o: o}, parts)
+			byBucket, errs[i] = loadFigures(ctx, q, request{p: per, s: s, o: o, w: w, flows: flows}, parts)
 			figs[i] = byBucket[dateKey(per.From)]
 		})
 	}
@@ -491,6 +518,67 @@ type request struct {
 	grain Grain // "" for one bucket spanning p
 	s     Scope
 	o     Options
+	w     *watermarks // the fingerprints the FINAL-reading parts are cached under; nil: not cached
+	// flows, when set, returns the rows of the stream's open query (kpi_dossier_open.sql or
+	// kpi_petition_open.sql) for a period ending on or after r.p.To, read once for several
+	// requests; nil: each request reads its own.
+	flows func() ([]flowRow, error)
+}
+
+// openFlows are the rows of the open query name for r: r.flows' when set, the days before
+// r.p.To being all openAt reads of them.
+func (r request) openFlows(ctx context.Context, q Querier, name string) ([]flowRow, error) {
+	if r.flows != nil {
+		return r.flows()
+	}
+	return cachedQuery[flowRow](ctx, q, r, name)
+}
+
+// cachedParts are the parts whose rows go through the result cache.
+const cachedParts = partDossierIntake | partDossierOutcome | partDossierProcessing | partDossierOpen |
+	partDossierSatisfaction | partPetitionIntake | partPetitionOutcome | partPetitionHandling |
+	partPetitionReopen | partPetitionOpen | partPetitionSatisfaction
+
+// kpiReads are the tables and partitions each cached kpi_* query reads for r. The latest-state
+// tables are partitioned by the local month of received_at, which the satisfaction queries
+// filter to [start, end); the rollups by the year of day (due_day for the *_due_daily ones),
+// which the queries filter to [from, to), except the open queries, which read every day before
+// to: all their partitions.
+func kpiReads(name string, r request) []tableRead {
+	ys := years(r.p)
+	switch name {
+	case "kpi_dossier_satisfaction":
+		return []tableRead{{"dossiers", months(r.p)}}
+	case "kpi_petition_satisfaction":
+		return []tableRead{{"petitions", months(r.p)}}
+	case "kpi_dossier_open":
+		return []tableRead{{table: "dossier_intake_daily"}, {table: "dossier_outcome_daily"}, {table: "dossier_due_daily"}, {table: "dossier_end_due_daily"}}
+	case "kpi_petition_open":
+		return []tableRead{{table: "petition_intake_daily"}, {table: "petition_outcome_daily"}, {table: "petition_due_daily"}, {table: "petition_end_due_daily"}}
+	}
+	return []tableRead{{kpiRollups[name], ys}}
+}
+
+// kpiRollups are the rollups the other cached kpi_* queries read.
+var kpiRollups = map[string]string{
+	"kpi_dossier_intake":     "dossier_intake_daily",
+	"kpi_dossier_outcome":    "dossier_outcome_daily",
+	"kpi_dossier_processing": "dossier_processing_daily",
+	"kpi_petition_intake":    "petition_intake_daily",
+	"kpi_petition_outcome":   "petition_outcome_daily",
+	"kpi_petition_handling":  "petition_close_detail_daily",
+	"kpi_petition_reopen":    "petition_reopen_daily",
+}
+
+// cachedQuery runs the query file name for r through the result cache when r.w is set: it
+// reads kpiReads(name, r) and nothing else, and its rows depend on the data and on the period,
+// scope and grain bound only (no judgement moment, no Options).
+func cachedQuery[T any](ctx context.Context, q Querier, r request, name string) ([]T, error) {
+	k := cacheKey{q: q, query: name, from: r.p.From.Unix(), to: r.p.To.Unix(), scope: r.s, grain: r.grain}
+	return cachedRows(r.w, k, kpiReads(name, r), time.Time{}, func() ([]T, time.Time, error) {
+		rows, err := queryAll[T](ctx, q, name, r.params())
+		return rows, time.Time{}, err
+	})
 }
 
 func dateKey(t time.Time) string { return t.In(models.Location).Format(time.DateOnly) }
@@ -527,7 +615,6 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		// bucket arithmetic; keep its figures out of sight rather than fail the panel.
 		return &figures{}
 	}
-	params := r.params()
 	var mu sync.Mutex
 	var errs []error
 	var wg sync.WaitGroup
@@ -551,7 +638,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Received uint64 `ch:"received"`
 			Online   uint64 `ch:"online"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_dossier_intake", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_dossier_intake")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.dReceived, f.dOnline = x.Received, x.Online
@@ -570,7 +657,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			EResult    uint64 `ch:"e_result"`
 			NetSeconds int64  `ch:"net_seconds"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_dossier_outcome", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_dossier_outcome")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.dEnded, f.dOnTime, f.dEarly, f.dFee, f.dPaid = x.Ended, x.OnTime, x.Early, x.FeeBearing, x.PaidOnline
@@ -584,7 +671,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Value  uint32 `ch:"value"`
 			N      uint64 `ch:"n"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_dossier_processing", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_dossier_processing")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.dProcessing = append(f.dProcessing, bin{x.Value, x.N})
@@ -592,12 +679,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		return err
 	})
 	run(partDossierSatisfaction, func() error {
-		type row struct {
-			Bucket    string `ch:"bucket"`
-			Rated     uint64 `ch:"rated"`
-			Satisfied uint64 `ch:"satisfied"`
-		}
-		rows, err := queryAll[row](ctx, q, "kpi_dossier_satisfaction", params)
+		rows, err := cachedQuery[satisfactionRow](ctx, q, r, "kpi_dossier_satisfaction")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.dRated, f.dSatisfied = x.Rated, x.Satisfied
@@ -609,7 +691,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Bucket   string `ch:"bucket"`
 			Received uint64 `ch:"received"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_intake", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_intake")
 		for _, x := range rows {
 			at(x.Bucket).pReceived = x.Received
 		}
@@ -621,7 +703,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Closed uint64 `ch:"closed"`
 			OnTime uint64 `ch:"on_time"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_outcome", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_outcome")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.pClosed, f.pOnTime = x.Closed, x.OnTime
@@ -635,7 +717,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Minutes uint32 `ch:"minutes"`
 			N       uint64 `ch:"n"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_handling", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_handling")
 		sla := uint32(r.o.forwardSLA())
 		for _, x := range rows {
 			f := at(x.Bucket)
@@ -654,19 +736,14 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Bucket   string `ch:"bucket"`
 			Reopened uint64 `ch:"reopened"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_reopen", params)
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_reopen")
 		for _, x := range rows {
 			at(x.Bucket).pReopened = x.Reopened
 		}
 		return err
 	})
 	run(partPetitionSatisfaction, func() error {
-		type row struct {
-			Bucket    string `ch:"bucket"`
-			Rated     uint64 `ch:"rated"`
-			Satisfied uint64 `ch:"satisfied"`
-		}
-		rows, err := queryAll[row](ctx, q, "kpi_petition_satisfaction", params)
+		rows, err := cachedQuery[satisfactionRow](ctx, q, r, "kpi_petition_satisfaction")
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.pRated, f.pSatisfied = x.Rated, x.Satisfied
@@ -680,7 +757,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Negative uint64 `ch:"negative"`
 			Positive uint64 `ch:"positive"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_posts", params)
+		rows, err := queryAll[row](ctx, q, "kpi_posts", r.params())
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.posts, f.negative, f.positive = x.Posts, x.Negative, x.Positive
@@ -693,7 +770,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 			Weight   uint64  `ch:"weight"`
 			Weighted float64 `ch:"weighted_sentiment"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_post_engagement", params)
+		rows, err := queryAll[row](ctx, q, "kpi_post_engagement", r.params())
 		for _, x := range rows {
 			f := at(x.Bucket)
 			f.weight, f.weighted = x.Weight, x.Weighted
@@ -710,7 +787,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		ends[i] = dateKey(end)
 	}
 	run(partDossierOpen, func() error {
-		fl, err := queryAll[flowRow](ctx, q, "kpi_dossier_open", params)
+		fl, err := r.openFlows(ctx, q, "kpi_dossier_open")
 		open, overdue := openAt(fl, ends)
 		for i, b := range starts {
 			f := at(dateKey(b))
@@ -719,7 +796,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		return err
 	})
 	run(partPetitionOpen, func() error {
-		fl, err := queryAll[flowRow](ctx, q, "kpi_petition_open", params)
+		fl, err := r.openFlows(ctx, q, "kpi_petition_open")
 		backlog, overdue := openAt(fl, ends)
 		for i, b := range starts {
 			f := at(dateKey(b))
@@ -732,6 +809,13 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		return nil, errs[0]
 	}
 	return out, nil
+}
+
+// satisfactionRow is one row of kpi_dossier_satisfaction.sql or kpi_petition_satisfaction.sql.
+type satisfactionRow struct {
+	Bucket    string `ch:"bucket"`
+	Rated     uint64 `ch:"rated"`
+	Satisfied uint64 `ch:"satisfied"`
 }
 
 // flowRow is one row of kpi_dossier_open.sql or kpi_petition_open.sql: n entities of a flow

@@ -97,7 +97,7 @@ func LoadIndexConfigFile(path string) (*IndexConfig, error) {
 // on its last day. Rank change, the decomposition of the score change and its sentences compare
 // with p.Previous(); a unit without a previous score has none. Open dossiers are judged at the
 // period end, or now for a period still running. Query results are reused while the partitions
-// they read are unchanged and no open dossier's judgement can have changed (ranking_cache.go).
+// they read are unchanged and no open dossier's judgement can have changed (resultcache.go).
 func Rankings(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p models.Period) (Ranking, error) {
 	return rankingsAt(ctx, q, cfg, level, p, time.Now())
 }
@@ -113,7 +113,7 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	if cfg == nil {
 		cfg = DefaultIndexConfig()
 	}
-	// The fingerprints of the sources come first (ranking_cache.go): data that changes after
+	// The fingerprints of the sources come first (resultcache.go): data that changes after
 	// them only makes a later call miss. The units and both periods' ratios are independent: the
 	// queries the cache cannot answer run at once (the engines answer concurrent queries; most of
 	// a ranking's time is waiting on them).
@@ -124,7 +124,7 @@ func rankingsAt(ctx context.Context, q Querier, cfg *IndexConfig, level Level, p
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	wg.Go(func() {
-		units, errs[0] = cachedRows(w, rankCacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
+		units, errs[0] = cachedRows(w, cacheKey{q: q, query: rankQueryUnits, level: typ}, []tableRead{{table: "units"}}, time.Time{},
 			func() (u []rankUnit, _ time.Time, err error) {
 				return u, time.Time{}, queryRows(ctx, q, rankQueryUnits, store.Params{"level": typ}, &u)
 			})
@@ -253,14 +253,14 @@ const (
 // unit with no petitions earns (DOMAIN §3) — this needs the unit to appear in the result, which
 // ScoreUnit's "missing means no data" would otherwise refuse.
 // Open dossiers are judged at judged (judgedAt). Each query goes through the result cache when
-// w is set (ranking_cache.go).
-func periodRatios(ctx context.Context, q Querier, w *rankWatermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
+// w is set (resultcache.go).
+func periodRatios(ctx context.Context, q Querier, w *watermarks, p models.Period, judged time.Time) (map[string]unitRatios, error) {
 	days := store.Params{
 		"from": p.From.In(models.Location).Format(time.DateOnly),
 		"to":   p.To.In(models.Location).Format(time.DateOnly),
 	}
-	key := func(query string) rankCacheKey {
-		return rankCacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
+	key := func(query string) cacheKey {
+		return cacheKey{q: q, query: query, from: p.From.Unix(), to: p.To.Unix()}
 	}
 	ms, ys := months(p), years(p)
 	var rollups []rankRollupRow

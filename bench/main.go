@@ -10,10 +10,11 @@
 // DESIGN §7 asks for 50M dossiers, 5M petitions and 20M posts; scale 1.0 over 365 days is a year
 // of Ho Chi Minh City (1.2M dossiers, 176k petitions, 500k posts). A panel whose analytics
 // function is not built yet answers "not built" and is skipped, so the driver runs before and
-// after the analytics work lands. The 766 ranking keeps a result cache valid while its source
-// partitions are unchanged (analytics/ranking_cache.go): its warm runs are cache hits, so it is
-// also timed cold (cache emptied before every run, what the first view after new data costs),
-// and the cold answer is checked against the cached one.
+// after the analytics work lands. The 766 ranking and the KPIs' satisfaction parts keep a result
+// cache valid while their source partitions are unchanged (analytics/resultcache.go): their warm
+// runs are cache hits, so they are also timed cold (cache emptied before every run, what the
+// first view after new data costs), and the cold answer is checked against the cached one. -panels
+// runs a subset of the panels.
 package main
 
 import (
@@ -46,6 +47,7 @@ const (
 
 type options struct {
 	data, bin, start, lib string
+	panels                []string // name filters: a panel runs when its name contains one (none: all)
 	scale                 float64
 	days, reps, baseReps  int
 }
@@ -69,7 +71,14 @@ func main() {
 	flag.IntVar(&o.reps, "reps", 9, "warm runs per panel (the median is reported)")
 	flag.IntVar(&o.baseReps, "base-reps", 3, "warm runs per base-table query")
 	flag.StringVar(&o.lib, "chdb-lib", os.Getenv("GOVPULSE_CHDB_LIB"), "libchdb.so (env GOVPULSE_CHDB_LIB)")
+	var panels string
+	flag.StringVar(&panels, "panels", "", "comma-separated name filters: run only the panels whose name contains one of them (e.g. \"dossier KPIs,petition KPIs\"; a cold panel runs with its warm one); default all")
 	flag.Parse()
+	for _, f := range strings.Split(panels, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			o.panels = append(o.panels, f)
+		}
+	}
 	if err := run(context.Background(), o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -191,6 +200,20 @@ type bench struct {
 	o       options
 	w       io.Writer
 	results []result
+	skipped bool // the last panel was left out by -panels (so is its cold measurement)
+}
+
+// selected reports whether -panels lets the panel name run.
+func (b *bench) selected(name string) bool {
+	if len(b.o.panels) == 0 {
+		return true
+	}
+	for _, f := range b.o.panels {
+		if strings.Contains(name, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // timeIt runs fn once to warm up, then reps times, and returns the median duration.
@@ -221,6 +244,9 @@ func (b *bench) query(ctx context.Context, name string, params store.Params, des
 // panel measures one panel: fast is the analytics call, base the base-table SQL; check compares
 // their last answers (called after both ran) and returns disagreements.
 func (b *bench) panel(name string, fast, base func() error, check func() []string) {
+	if b.skipped = !b.selected(name); b.skipped {
+		return
+	}
 	r := result{name: name}
 	var err error
 	if r.fast, err = timeIt(b.o.reps, fast); err != nil {
@@ -318,6 +344,23 @@ func (b *bench) panels(ctx context.Context, end time.Time) {
 
 	// Dossier KPIs: the current, previous and last-year figures, as DossierKPIs computes them.
 	var kpis []analytics.KPI
+	// kpiCold times a KPI panel with the result cache emptied before each run (the satisfaction
+	// parts read the latest-state tables FINAL through it, analytics/resultcache.go): what the
+	// first view after new data costs. Its answer must equal the warm one.
+	kpiCold := func(name string, fn func() ([]analytics.KPI, error)) {
+		warm := kpis
+		var cold []analytics.KPI
+		b.coldPanel(name, func() (err error) {
+			analytics.ResetResultCache()
+			cold, err = fn()
+			return
+		}, func() []string {
+			if !reflect.DeepEqual(warm, cold) {
+				return []string{"the cached KPIs differ from the ones read cold"}
+			}
+			return nil
+		})
+	}
 	type intake struct {
 		Received uint64 `ch:"received"`
 		Online   uint64 `ch:"online"`
@@ -366,6 +409,9 @@ func (b *bench) panels(ctx context.Context, end time.Time) {
 			}
 			return m
 		})
+	kpiCold("dossier KPIs (month, 3 periods) cold", func() ([]analytics.KPI, error) {
+		return analytics.DossierKPIs(ctx, b.db, month, analytics.Scope{})
+	})
 
 	// Petition KPIs.
 	type petitions struct {
@@ -398,6 +444,9 @@ func (b *bench) panels(ctx context.Context, end time.Time) {
 			}
 			return m
 		})
+	kpiCold("petition KPIs (month, 3 periods) cold", func() ([]analytics.KPI, error) {
+		return analytics.PetitionKPIs(ctx, b.db, month, analytics.Scope{})
+	})
 
 	// Post KPIs.
 	type posts struct {
@@ -587,6 +636,9 @@ func (b *bench) panels(ctx context.Context, end time.Time) {
 // coldPanel measures fast like panel, against the base time of the panel measured just before
 // (the same base-table SQL, not run again); check reports disagreements.
 func (b *bench) coldPanel(name string, fast func() error, check func() []string) {
+	if b.skipped {
+		return
+	}
 	r := result{name: name}
 	if n := len(b.results); n > 0 {
 		r.base = b.results[n-1].base

@@ -13,10 +13,12 @@ import (
 	"github.com/govpulse/govpulse/store"
 )
 
-// The ranking's result cache. Most of a ranking's time is rank_dossiers.sql reading dossiers
-// FINAL (twice: the period and the previous one), which the rollups cannot replace: ratings and
-// sync times arrive without an event and open dossiers are judged at the period end. The rows of
-// each rank_* query — before any index configuration is applied — are kept in memory and reused
+// The exact result cache of the queries that read the latest-state tables (FINAL), which the
+// rollups cannot replace: ratings and sync times arrive without an event and open dossiers are
+// judged at the period end. The ranking (most of its time is rank_dossiers.sql reading dossiers
+// FINAL, twice: the period and the previous one) keeps the rows of each rank_* query — before
+// any index configuration is applied —, the KPIs those of kpi_dossier_satisfaction.sql and
+// kpi_petition_satisfaction.sql (dossiers / petitions FINAL). They are kept in memory and reused
 // while they are provably the same:
 //
 //   - the fingerprint of the table partitions the query reads is unchanged (rank_state.sql: the
@@ -31,13 +33,22 @@ import (
 //
 // Where the fingerprints cannot be read or do not cover the sources (a cluster, whose queries
 // read Distributed tables), nothing is cached. The cache is per Querier (a handle that is not
-// comparable is not cached) and holds at most rankCacheSize results.
+// comparable is not cached) and holds at most resultCacheSize results.
 
 // rankSources are the tables the rank_* queries read.
 var rankSources = []string{"dossiers", "petitions", "procedures", "units",
 	"dossier_intake_daily", "dossier_outcome_daily", "petition_outcome_daily"}
 
-const rankCacheSize = 256
+// kpiSources are the tables of the cached kpi_* queries of each stream (kpi.go, kpiReads);
+// a KPI call fingerprints only its stream's, which keeps the read of system.parts short.
+var kpiSources = map[models.Stream][]string{
+	models.StreamDossiers: {"dossiers", "dossier_intake_daily", "dossier_outcome_daily", "dossier_processing_daily",
+		"dossier_due_daily", "dossier_end_due_daily"},
+	models.StreamPetitions: {"petitions", "petition_intake_daily", "petition_outcome_daily", "petition_close_detail_daily",
+		"petition_reopen_daily", "petition_due_daily", "petition_end_due_daily"},
+}
+
+const resultCacheSize = 1024
 
 // rankStateRow is one row of rank_state.sql.
 type rankStateRow struct {
@@ -48,8 +59,8 @@ type rankStateRow struct {
 	State     uint64 `ch:"state"`
 }
 
-// rankWatermarks are the fingerprints of the sources: per table, and per table and partition.
-type rankWatermarks struct {
+// watermarks are the fingerprints of the sources: per table, and per table and partition.
+type watermarks struct {
 	tables     map[string]uint64
 	partitions map[string]map[string]uint64
 }
@@ -60,16 +71,23 @@ type tableRead struct {
 	partitions []string
 }
 
-// rankWatermark reads the fingerprints; nil when the ranking of q cannot be cached.
-func rankWatermark(ctx context.Context, q Querier) *rankWatermarks {
+// rankWatermark reads the fingerprints of rankSources; nil when the ranking of q cannot be
+// cached.
+func rankWatermark(ctx context.Context, q Querier) *watermarks {
+	return readWatermarks(ctx, q, rankSources)
+}
+
+// readWatermarks reads the fingerprints of the tables sources; nil when the results of q cannot
+// be cached.
+func readWatermarks(ctx context.Context, q Querier, sources []string) *watermarks {
 	if q == nil || !reflect.ValueOf(q).Comparable() {
 		return nil
 	}
 	var rows []rankStateRow
-	if err := queryRows(ctx, q, "rank_state", store.Params{"tables": rankSources}, &rows); err != nil {
+	if err := queryRows(ctx, q, "rank_state", store.Params{"tables": sources}, &rows); err != nil {
 		return nil
 	}
-	w := &rankWatermarks{tables: map[string]uint64{}, partitions: map[string]map[string]uint64{}}
+	w := &watermarks{tables: map[string]uint64{}, partitions: map[string]map[string]uint64{}}
 	for _, r := range rows {
 		switch r.Kind {
 		case "table":
@@ -81,7 +99,7 @@ func rankWatermark(ctx context.Context, q Querier) *rankWatermarks {
 			w.partitions[r.Table][r.Partition] = r.State ^ r.Parts<<1
 		}
 	}
-	if len(w.tables) != len(rankSources) {
+	if len(w.tables) != len(sources) {
 		return nil
 	}
 	return w
@@ -89,7 +107,7 @@ func rankWatermark(ctx context.Context, q Querier) *rankWatermarks {
 
 // fingerprint hashes what reads cover: each table's identity and the state of its partitions
 // read (a partition without parts counts as such, so one appearing changes the hash).
-func (w *rankWatermarks) fingerprint(reads []tableRead) uint64 {
+func (w *watermarks) fingerprint(reads []tableRead) uint64 {
 	h := fnv.New64a()
 	num := func(v uint64) { h.Write(binary.LittleEndian.AppendUint64(nil, v)) }
 	str := func(s string) { h.Write([]byte(s)); h.Write([]byte{0}) }
@@ -132,38 +150,46 @@ func years(p models.Period) []string {
 	return out
 }
 
-type rankCacheKey struct {
+// cacheKey names one query's result: the handle, the query, the ranking level, the period and,
+// for KPIs, the scope and grain bound.
+type cacheKey struct {
 	q        any
 	query    string
 	level    string
 	from, to int64
+	scope    Scope
+	grain    Grain
 }
 
-// rankCacheEntry is one query's rows under fingerprint fp, judged at judged and valid for any
+// cacheEntry is one query's rows under fingerprint fp, judged at judged and valid for any
 // judgement moment from judged to next (zero: any later moment; queries that do not depend on
 // the judgement moment have both zero).
-type rankCacheEntry struct {
+type cacheEntry struct {
 	fp           uint64
 	judged, next time.Time
 	rows         any
 }
 
-type rankingCache struct {
+type resultCache struct {
 	mu      sync.Mutex
-	entries map[rankCacheKey]rankCacheEntry
+	entries map[cacheKey]cacheEntry
 }
 
-var rankCache = &rankingCache{}
+var results = &resultCache{}
 
-// ResetRankingCache forgets every cached ranking result, so that the next Rankings reads the
+// ResetRankingCache forgets every cached result (ranking and KPI alike), so that the next
+// Rankings reads the engine (the benchmark's cold measurement). It is ResetResultCache.
+func ResetRankingCache() { ResetResultCache() }
+
+// ResetResultCache forgets every cached result, so that the next Rankings or KPIs read the
 // engine (the benchmark's cold measurement).
-func ResetRankingCache() {
-	rankCache.mu.Lock()
-	defer rankCache.mu.Unlock()
-	rankCache.entries = nil
+func ResetResultCache() {
+	results.mu.Lock()
+	defer results.mu.Unlock()
+	results.entries = nil
 }
 
-func (c *rankingCache) get(k rankCacheKey, fp uint64, judged time.Time) (any, bool) {
+func (c *resultCache) get(k cacheKey, fp uint64, judged time.Time) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[k]
@@ -173,13 +199,13 @@ func (c *rankingCache) get(k rankCacheKey, fp uint64, judged time.Time) (any, bo
 	return e.rows, true
 }
 
-func (c *rankingCache) put(k rankCacheKey, e rankCacheEntry) {
+func (c *resultCache) put(k cacheKey, e cacheEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
-		c.entries = map[rankCacheKey]rankCacheEntry{}
+		c.entries = map[cacheKey]cacheEntry{}
 	}
-	if _, ok := c.entries[k]; !ok && len(c.entries) >= rankCacheSize {
+	if _, ok := c.entries[k]; !ok && len(c.entries) >= resultCacheSize {
 		for old := range c.entries { // drop any one entry
 			delete(c.entries, old)
 			break
@@ -191,18 +217,18 @@ func (c *rankingCache) put(k rankCacheKey, e rankCacheEntry) {
 // cachedRows returns the rows of run through the cache when w is set: key names the query and
 // its parameters, reads what it reads, judged its judgement moment (zero when it has none); run
 // returns the rows and the latest judgement moment they hold for (zero: any).
-func cachedRows[T any](w *rankWatermarks, k rankCacheKey, reads []tableRead, judged time.Time, run func() ([]T, time.Time, error)) ([]T, error) {
+func cachedRows[T any](w *watermarks, k cacheKey, reads []tableRead, judged time.Time, run func() ([]T, time.Time, error)) ([]T, error) {
 	if w == nil {
 		rows, _, err := run()
 		return rows, err
 	}
 	fp := w.fingerprint(reads)
-	if rows, ok := rankCache.get(k, fp, judged); ok {
+	if rows, ok := results.get(k, fp, judged); ok {
 		return rows.([]T), nil
 	}
 	rows, next, err := run()
 	if err == nil {
-		rankCache.put(k, rankCacheEntry{fp: fp, judged: judged, next: next, rows: rows})
+		results.put(k, cacheEntry{fp: fp, judged: judged, next: next, rows: rows})
 	}
 	return rows, err
 }
