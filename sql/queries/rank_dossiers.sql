@@ -30,7 +30,7 @@
 --                   procedures_online, each of which has at least one dossier by construction)
 --
 --   next_due, next_end    when on_track could next change with judged_at alone (the result cache
---                   of ranking_cache.go): the earliest effective due time at or after judged_at of
+--                   of resultcache.go): the earliest effective due time at or after judged_at of
 --                   a dossier not ended by then (it turns overdue once judged_at passes it), and
 --                   the earliest end at or after judged_at (the dossier counts as ended once
 --                   judged_at passes it); 1970-01-01 (Unix 0) when there is none. Judged at any

@@ -1,4 +1,4 @@
--- Rankings, the fingerprints of the result cache (analytics/ranking_cache.go): per partition of
+-- Rankings, the fingerprints of the result cache (analytics/resultcache.go): per partition of
 -- the tables the rank_* queries read, a hash that changes whenever its data can have changed.
 -- Every insert, mutation (lightweight deletes too), merge or truncation of a MergeTree table
 -- changes the set of active parts of the partitions it touches (a new part name, or the same name
