@@ -51,16 +51,8 @@ test: ## fetch deps, then go vet, all tests, and a brief run of every fuzz targe
 	@$(MAKE) fuzz
 
 fuzz: ## run every fuzz target for FUZZTIME (default 3s)
-	@for t in $(FUZZ_TARGETS); do \
-		echo "fuzz $$t ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./pipeline/ >/tmp/govpulse-fuzz-$$t.log 2>&1 \
-			|| { cat /tmp/govpulse-fuzz-$$t.log; exit 1; }; \
-	done
-	@for t in $(FUZZ_ASSISTANT); do \
-		echo "fuzz $$t ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./assistant/ >/tmp/govpulse-fuzz-$$t.log 2>&1 \
-			|| { cat /tmp/govpulse-fuzz-$$t.log; exit 1; }; \
-	done
+	@GO="$(GO)" scripts/fuzz.sh $(FUZZTIME) ./pipeline/ $(FUZZ_TARGETS)
+	@GO="$(GO)" scripts/fuzz.sh $(FUZZTIME) ./assistant/ $(FUZZ_ASSISTANT)
 
 # The overview benchmark (bench/): loads BENCH_SCALE × a year of simulated Ho Chi Minh City into
 # BENCH_DATA once (reused by later runs with the same settings), then times every overview panel
