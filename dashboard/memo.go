@@ -166,15 +166,17 @@ func (p *pages) rankingsOf(ctx context.Context, level analytics.Level, per model
 	})
 }
 
-func (p *pages) petitionBreakdownOf(ctx context.Context, per models.Period, s analytics.Scope, by string) ([]analytics.Breakdown, error) {
-	return memoGet(ctx, &p.memo, memoKey("petition-breakdown", per, s, by), ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
-		return analytics.PetitionBreakdown(ctx, p.db, per, s, by)
-	})
-}
-
-func (p *pages) postTopicsOf(ctx context.Context, per models.Period, s analytics.Scope) ([]analytics.Breakdown, error) {
-	return memoGet(ctx, &p.memo, memoKey("post-topics", per, s), ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
-		return analytics.PostTopics(ctx, p.db, per, s)
+// breakdownOf is a stream's KPIs by one dimension (dossiers: field, channel; petitions:
+// category, channel; posts: topic, platform).
+func (p *pages) breakdownOf(ctx context.Context, st models.Stream, per models.Period, s analytics.Scope, by string) ([]analytics.Breakdown, error) {
+	return memoGet(ctx, &p.memo, memoKey("breakdown", st, per, s, by), ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
+		switch st {
+		case models.StreamDossiers:
+			return analytics.DossierBreakdown(ctx, p.db, per, s, by)
+		case models.StreamPetitions:
+			return analytics.PetitionBreakdown(ctx, p.db, per, s, by)
+		}
+		return analytics.PostBreakdown(ctx, p.db, per, s, by)
 	})
 }
 

@@ -204,36 +204,27 @@ func (p *pages) streamPage(st models.Stream) gin.HandlerFunc {
 		if st != models.StreamPosts {
 			d.Forecast = p.forecastPanel(r, st)
 		}
-		breakdown := func(dim, metric string, bs []analytics.Breakdown, err error) {
+		breakdown := func(by, metric string) {
+			bs, err := p.breakdownOf(r.ctx, st, r.f.P, only(r.f.Scope, st), by)
 			codes, kpis := make([]string, len(bs)), make([][]analytics.KPI, len(bs))
 			for i, b := range bs {
 				codes[i], kpis[i] = b.Value, b.KPIs
 			}
-			d.Breakdowns = append(d.Breakdowns, p.breakdownPanel(r, dim, metric, codes, kpis, err))
+			d.Breakdowns = append(d.Breakdowns, p.breakdownPanel(r, by, metric, codes, kpis, err))
 		}
 		switch st {
 		case models.StreamDossiers:
-			for _, by := range []string{"field", "channel"} {
-				bs, err := memoOf(r.ctx, p, ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
-					return analytics.DossierBreakdown(ctx, p.db, r.f.P, only(r.f.Scope, st), by)
-				}, "dossier-breakdown", r.f.P, only(r.f.Scope, st), by)
-				breakdown(by, analytics.KeyDossiersReceived, bs, err)
-			}
+			breakdown("field", analytics.KeyDossiersReceived)
+			breakdown("channel", analytics.KeyDossiersReceived)
 			d.Overdue = p.overduePanel(r, st)
 		case models.StreamPetitions:
-			for _, by := range []string{"category", "channel"} {
-				bs, err := p.petitionBreakdownOf(r.ctx, r.f.P, only(r.f.Scope, st), by)
-				breakdown(by, analytics.KeyPetitionsReceived, bs, err)
-			}
+			breakdown("category", analytics.KeyPetitionsReceived)
+			breakdown("channel", analytics.KeyPetitionsReceived)
 			d.Overdue = p.overduePanel(r, st)
 		case models.StreamPosts:
-			bs, err := p.postTopicsOf(r.ctx, r.f.P, only(r.f.Scope, st))
-			breakdown("topic", analytics.KeyPostsVolume, bs, err)
+			breakdown("topic", analytics.KeyPostsVolume)
 			if r.f.Scope.Platform == "" { // one platform's breakdown by platform is one bar
-				bs, err = memoOf(r.ctx, p, ttlLive, func(ctx context.Context) ([]analytics.Breakdown, error) {
-					return analytics.PostBreakdown(ctx, p.db, r.f.P, only(r.f.Scope, st), "platform")
-				}, "post-platforms", r.f.P, only(r.f.Scope, st))
-				breakdown("platform", analytics.KeyPostsVolume, bs, err)
+				breakdown("platform", analytics.KeyPostsVolume)
 			}
 			d.Posts = p.negativePostsPanel(r)
 		}
