@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	chproto "github.com/ClickHouse/ch-go/proto"
@@ -133,6 +134,13 @@ func acquireEngine(path, libPath string) (*chdbLib, error) {
 	// A connection held for the engine's lifetime keeps it booted on path while handles come
 	// and go, so a later handle never boots it a second time.
 	boot, err := engine.lib.open([]string{"--path=" + path, "--session_timezone=" + TimeZone})
+	// chDB refuses a new path until the previous engine has finished closing, which it may still
+	// be doing just after our last handle closed (a query that outlived its caller's context
+	// ends first): give it a few seconds before reporting the failure.
+	for wait := 50 * time.Millisecond; err != nil && wait <= 3*time.Second; wait *= 2 {
+		time.Sleep(wait)
+		boot, err = engine.lib.open([]string{"--path=" + path, "--session_timezone=" + TimeZone})
+	}
 	if err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("store: boot embedded engine on %s: %w", path, err)
