@@ -63,8 +63,7 @@ type FactSheet struct {
 // package; tests replace members.
 type BriefSources struct {
 	Alerts   func(ctx context.Context, q analytics.Querier, p models.Period, s analytics.Scope) ([]analytics.Alert, error)
-	// Hotspots joins the alerts of the day into ward incidents (detection runs once, for Alerts).
-	Hotspots func(ctx context.Context, q analytics.Querier, alerts []analytics.Alert) ([]analytics.Hotspot, error)
+	Hotspots func(ctx context.Context, q analytics.Querier, p models.Period, s analytics.Scope) ([]analytics.Hotspot, error)
 	Rankings func(ctx context.Context, q analytics.Querier, cfg *analytics.IndexConfig, level analytics.Level, p models.Period) (analytics.Ranking, error)
 	Index    *analytics.IndexConfig
 }
@@ -74,7 +73,7 @@ func (s *BriefSources) defaults() {
 		s.Alerts = analytics.DetectAlerts
 	}
 	if s.Hotspots == nil {
-		s.Hotspots = analytics.HotspotsOf
+		s.Hotspots = analytics.Hotspots
 	}
 	if s.Rankings == nil {
 		s.Rankings = analytics.Rankings
@@ -110,14 +109,13 @@ func BuildFacts(ctx context.Context, db store.DB, day time.Time, lang string, sr
 	miss := func(what string, err error) { sheet.Missing = append(sheet.Missing, what+": "+err.Error()) }
 	if alerts, err := src.Alerts(ctx, db, dayP, analytics.Scope{}); err != nil {
 		miss("alerts", err)
-		miss("hotspots", err)
 	} else {
 		b.alerts(alerts, dayP)
-		if hs, err := src.Hotspots(ctx, db, alerts); err != nil {
-			miss("hotspots", err)
-		} else {
-			b.hotspots(hs, dayP)
-		}
+	}
+	if hs, err := src.Hotspots(ctx, db, dayP, analytics.Scope{}); err != nil {
+		miss("hotspots", err)
+	} else {
+		b.hotspots(hs, dayP)
 	}
 	monthP, _ := models.ParsePeriod(d.Format("2006-01"))
 	if r, err := src.Rankings(ctx, db, src.Index, analytics.LevelUnit, monthP); err != nil {

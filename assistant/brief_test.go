@@ -94,7 +94,7 @@ func fakeSources() BriefSources {
 			return []analytics.Alert{{ID: "a1", Kind: analytics.AlertPetitionSurge, Severity: analytics.SeverityHigh, Observed: 30, Expected: 6, Score: 5,
 				TitleVI: "Phản ánh ngập nước tăng đột biến ở phường Thủ Dầu Một", TitleEN: "Flooding petitions surge in Thu Dau Mot"}}, nil
 		},
-		Hotspots: func(context.Context, analytics.Querier, []analytics.Alert) ([]analytics.Hotspot, error) {
+		Hotspots: func(context.Context, analytics.Querier, models.Period, analytics.Scope) ([]analytics.Hotspot, error) {
 			return nil, errors.New("hotspots not built")
 		},
 		Rankings: func(context.Context, analytics.Querier, *analytics.IndexConfig, analytics.Level, models.Period) (analytics.Ranking, error) {
