@@ -90,13 +90,13 @@ func OpenChDB(ctx context.Context, opts ChDBOptions) (*ChDB, error) {
 		return nil, fmt.Errorf("store: create database %s: %w", opts.Database, err)
 	}
 	lib.closeConn(boot)
-	db.conns = newConnPool(opts.MaxConns, func() (unsafe.Pointer, error) { return db.openConn(base, opts.Database) })
+	db.conns = newConnPool(opts.MaxConns, func() (unsafe.Pointer, error) { return db.openConn(base, opts.Database) }, lib.closeConn)
 	roArgs := append([]string{}, base...)
 	roArgs = append(roArgs, "--readonly=1")
 	for k, v := range opts.ReadOnly.settings() {
 		roArgs = append(roArgs, "--"+k+"="+v)
 	}
-	db.readOnly = newConnPool(max(2, opts.MaxConns/2), func() (unsafe.Pointer, error) { return db.openConn(roArgs, opts.Database) })
+	db.readOnly = newConnPool(max(2, opts.MaxConns/2), func() (unsafe.Pointer, error) { return db.openConn(roArgs, opts.Database) }, lib.closeConn)
 	var v []string
 	if err := db.Query(ctx, &v, "SELECT version()", nil); err != nil {
 		db.Close()
@@ -432,24 +432,52 @@ func (db *ChDB) Close() error {
 	}
 	db.closed = true
 	db.mu.Unlock()
-	db.conns.close(db.lib.closeConn)
-	db.readOnly.close(db.lib.closeConn)
+	db.conns.close()
+	db.readOnly.close()
 	releaseEngine()
 	return nil
 }
 
 // connPool keeps up to max engine connections and opens them on demand.
+//
+// A connection still busy when the pool closes — a call whose caller's context ended first keeps
+// running in the background, since chDB calls cannot be interrupted — is closed when it comes
+// back, and close waits for it (up to closeWait): a connection left open would keep the engine
+// booted on its path, and chDB then refuses every later engine on another path in this process.
 type connPool struct {
-	idle chan unsafe.Pointer
-	sem  chan struct{}
-	open func() (unsafe.Pointer, error)
+	idle      chan unsafe.Pointer
+	sem       chan struct{}
+	open      func() (unsafe.Pointer, error)
+	closeConn func(unsafe.Pointer)
+
+	mu     sync.Mutex
+	closed bool
+	busy   sync.WaitGroup
 }
 
-func newConnPool(max int, open func() (unsafe.Pointer, error)) *connPool {
-	return &connPool{idle: make(chan unsafe.Pointer, max), sem: make(chan struct{}, max), open: open}
+// closeWait bounds how long close waits for calls still running on the pool's connections.
+const closeWait = 60 * time.Second
+
+func newConnPool(max int, open func() (unsafe.Pointer, error), closeConn func(unsafe.Pointer)) *connPool {
+	return &connPool{idle: make(chan unsafe.Pointer, max), sem: make(chan struct{}, max), open: open, closeConn: closeConn}
 }
 
 func (p *connPool) get(ctx context.Context) (unsafe.Pointer, error) {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil, errors.New("store: the embedded engine handle is closed")
+	}
+	p.busy.Add(1)
+	p.mu.Unlock()
+	c, err := p.take(ctx)
+	if err != nil {
+		p.busy.Done()
+	}
+	return c, err
+}
+
+func (p *connPool) take(ctx context.Context) (unsafe.Pointer, error) {
 	select {
 	case c := <-p.idle:
 		return c, nil
@@ -470,14 +498,40 @@ func (p *connPool) get(ctx context.Context) (unsafe.Pointer, error) {
 	}
 }
 
-func (p *connPool) put(c unsafe.Pointer) { p.idle <- c }
+// put gives back a connection from get; after close it is closed instead.
+func (p *connPool) put(c unsafe.Pointer) {
+	defer p.busy.Done()
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		p.closeConn(c)
+		return
+	}
+	p.idle <- c
+}
 
-// close closes idle connections; callers have stopped using the pool.
-func (p *connPool) close(closeConn func(unsafe.Pointer)) {
+// close stops the pool: idle connections are closed now, busy ones when their call returns,
+// which close waits for (bounded by closeWait).
+func (p *connPool) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.drain()
+	done := make(chan struct{})
+	go func() { p.busy.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
+	p.drain() // a put racing with the closed flag may have queued one
+}
+
+func (p *connPool) drain() {
 	for {
 		select {
 		case c := <-p.idle:
-			closeConn(c)
+			p.closeConn(c)
 		default:
 			return
 		}
