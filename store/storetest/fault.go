@@ -35,6 +35,7 @@ type FaultDB struct {
 	inserts int                 // Insert calls seen
 	faults  map[int]InsertFault // Insert call number (1-based) -> fault
 	failed  []string            // tables whose insert was failed, in order
+	every   InsertFault // fault of every insert while set
 	gone    bool
 	slow    bool
 }
@@ -51,6 +52,13 @@ func (f *FaultDB) FailInsert(n int, fault InsertFault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.faults[f.inserts+n] = fault
+}
+
+// FailEvery fails every Insert with fault until called with 0.
+func (f *FaultDB) FailEvery(fault InsertFault) {
+	f.mu.Lock()
+	f.every = fault
+	f.mu.Unlock()
 }
 
 // SetGone makes the engine unreachable (true) or brings it back (false).
@@ -115,6 +123,9 @@ func (f *FaultDB) Insert(ctx context.Context, table string, rows any, opts ...st
 	f.inserts++
 	fault := f.faults[f.inserts]
 	delete(f.faults, f.inserts)
+	if f.every != 0 {
+		fault = f.every
+	}
 	if fault != 0 {
 		f.failed = append(f.failed, table)
 	}
