@@ -35,7 +35,7 @@ type FaultDB struct {
 	inserts int                 // Insert calls seen
 	faults  map[int]InsertFault // Insert call number (1-based) -> fault
 	failed  []string            // tables whose insert was failed, in order
-	every   InsertFault // fault of every insert while set
+	every   InsertFault         // fault of every insert while set
 	gone    bool
 	slow    bool
 }
