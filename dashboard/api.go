@@ -124,6 +124,7 @@ const (
 	statusNA        status = "not_available"
 	statusForbidden status = "not_permitted"
 	statusInvalid   status = "invalid"
+	statusTooSlow   status = "too_slow" // the query ran past its time limit (engine or page budget)
 )
 
 // classify maps an error to the status a user sees; only ErrInvalid texts are shown verbatim.
@@ -137,6 +138,8 @@ func classify(err error) status {
 		return statusInvalid
 	case errors.Is(err, models.ErrNotFound):
 		return statusNoData
+	case errors.Is(err, context.DeadlineExceeded): // also the engine's max_execution_time (store.ErrQueryTimeout)
+		return statusTooSlow
 	}
 	return statusNA
 }
@@ -152,6 +155,8 @@ func httpStatus(err error) int {
 		return http.StatusNotFound
 	case statusNA:
 		return http.StatusServiceUnavailable
+	case statusTooSlow:
+		return http.StatusGatewayTimeout
 	}
 	return http.StatusOK
 }
@@ -166,8 +171,8 @@ func (p *pages) apiError(c *gin.Context, err error) {
 	if errors.As(err, &fe) {
 		msg = fe.Error()
 	}
-	if st == statusNA {
-		p.log.Warn("api not available", "path", c.FullPath(), "err", err)
+	if st == statusNA || st == statusTooSlow {
+		p.log.Warn("api not available", "path", c.FullPath(), "status", st, "err", err)
 	}
 	c.JSON(httpStatus(err), gin.H{"error": string(st), "message": msg})
 }

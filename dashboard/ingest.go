@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -41,27 +42,43 @@ type tokenCache struct {
 type cachedToken struct {
 	tok models.IngestToken
 	err error
-	at  time.Time
+	at  time.Time // when the store gave this answer
+	// stale is when a failed look-up last fell back on this answer: the store is not asked
+	// again before tokenTTL from then, so an outage costs one failed look-up per tokenTTL.
+	stale time.Time
 }
 
 const tokenTTL = 30 * time.Second
+
+// tokenStaleTTL is how long a token that was valid may still be accepted while the store cannot
+// be asked (engine unreachable): ingest keeps spooling through an outage instead of refusing
+// senders it knew a moment ago. A revocation made meanwhile takes effect once the store answers.
+const tokenStaleTTL = time.Hour
 
 func (c *tokenCache) get(ctx context.Context, token string) (models.IngestToken, error) {
 	c.mu.Lock()
 	e, ok := c.seen[token]
 	c.mu.Unlock()
-	if ok && time.Since(e.at) < tokenTTL {
+	if ok && (time.Since(e.at) < tokenTTL || time.Since(e.stale) < tokenTTL && time.Since(e.at) < tokenStaleTTL) {
 		return e.tok, e.err
 	}
 	tok, err := c.lookup.Lookup(ctx, token)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		if ok && e.err == nil && time.Since(e.at) < tokenStaleTTL {
+			// The store is away: the last good answer stands.
+			e.stale = time.Now()
+			c.mu.Lock()
+			c.seen[token] = e
+			c.mu.Unlock()
+			return e.tok, nil
+		}
 		return tok, err // an engine failure is not cached
 	}
 	c.mu.Lock()
 	if len(c.seen) > 10_000 {
 		c.seen = map[string]cachedToken{}
 	}
-	c.seen[token] = cachedToken{tok, err, time.Now()}
+	c.seen[token] = cachedToken{tok: tok, err: err, at: time.Now()}
 	c.mu.Unlock()
 	return tok, err
 }
@@ -88,7 +105,7 @@ func ingestHandler(in Ingester, tokens TokenLookup, log *slog.Logger) gin.Handle
 			c.JSON(http.StatusUnauthorized, gin.H{"error": "unknown or revoked ingest token"})
 			return
 		case err != nil:
-			log.Error("ingest token look-up failed", "err", err)
+			log.Error("ingest token look-up failed and no earlier answer to fall back on", "err", err)
 			c.Header("Retry-After", "5")
 			c.JSON(http.StatusServiceUnavailable, gin.H{"error": "the store is unavailable; retry later"})
 			return
@@ -111,6 +128,16 @@ func ingestHandler(in Ingester, tokens TokenLookup, log *slog.Logger) gin.Handle
 		case errors.Is(err, pipeline.ErrSpoolFull):
 			c.Header("Retry-After", "10")
 			c.JSON(http.StatusServiceUnavailable, gin.H{"error": "ingest queue is full; retry later (nothing was stored)"})
+			return
+		case errors.Is(err, pipeline.ErrSpoolWrite):
+			// Nothing of this body is durable, so nothing is acknowledged (DESIGN §3).
+			log.Error("ingest refused: the spool cannot write", "stream", stream, "token", tok.ID, "err", err)
+			c.Header("Retry-After", "30")
+			if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+				c.JSON(http.StatusInsufficientStorage, gin.H{"error": "the ingest spool's disk is full; retry later (nothing was stored)"})
+				return
+			}
+			c.JSON(http.StatusServiceUnavailable, gin.H{"error": "the ingest spool cannot write to disk; retry later (nothing was stored)"})
 			return
 		case err != nil:
 			log.Error("ingest failed", "stream", stream, "token", tok.ID, "err", err)

@@ -42,6 +42,8 @@ type pages struct {
 	userScope func(c *gin.Context) (unit, ward string)
 	// csrf is the token the logout form repeats.
 	csrf func(c *gin.Context) string
+	// degraded is the degraded-state banner's lines (nil when healthy; health.go).
+	degraded func(c *gin.Context) []string
 	// province is the province whose ward map is drawn (static/geo/<province>.json).
 	province string
 
@@ -68,6 +70,7 @@ func newPages(db store.DB, index *analytics.IndexConfig, log *slog.Logger) *page
 		scope:     func(_ *gin.Context, s analytics.Scope) (analytics.Scope, error) { return s, nil },
 		user:      func(*gin.Context) (string, bool) { return "", false },
 		csrf:      func(*gin.Context) string { return "" },
+		degraded:  func(*gin.Context) []string { return nil },
 		userScope: func(*gin.Context) (string, string) { return "", "" },
 	}
 	p.tmpl = mustParseTemplates()
@@ -96,6 +99,7 @@ func (s *Server) pageRoutes(g *gin.RouterGroup) {
 	p.now = s.opts.Now
 	p.scope = scopeOf
 	p.csrf = csrfToken
+	p.degraded = s.health.banner
 	p.user = func(c *gin.Context) (string, bool) {
 		u := userOf(c)
 		if u == nil {
@@ -190,6 +194,8 @@ type view struct {
 	CSRF string
 	// PeriodChoices are the period picker's suggestions (value, label).
 	PeriodChoices []option
+	// Degraded is the degraded-state banner: a headline and one line per reason (nil: healthy).
+	Degraded []string
 }
 
 // periodChoices suggests this and the previous week, month, quarter and year around now.
@@ -283,7 +289,8 @@ func (p *pages) page(c *gin.Context, nav, title string) (*request, view, bool) {
 	name, admin := p.user(c)
 	v := view{Tr: r.tr, Lang: r.tr.Lang, Page: nav, Title: r.tr.T(title), User: name, Admin: admin,
 		Path: c.Request.URL.Path, Query: r.f.Query, Period: r.f.P, PeriodTxt: r.f.P.String(), Scope: r.f.Scope, AsOf: r.now,
-		Status: statusOK, FilterKeys: pageFilters[nav], CSRF: p.csrf(c), PeriodChoices: periodChoices(r.tr, r.now)}
+		Status: statusOK, FilterKeys: pageFilters[nav], CSRF: p.csrf(c), PeriodChoices: periodChoices(r.tr, r.now),
+		Degraded: p.degraded(c)}
 	if err != nil {
 		v.Status = classify(err)
 		v.Message = r.tr.T("state." + string(v.Status))

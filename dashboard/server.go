@@ -32,6 +32,9 @@ type Options struct {
 	Logger  *slog.Logger
 	Ingest  Ingester    // the ingest API; nil leaves it out
 	Tokens  TokenLookup // checks the ingest API's bearer tokens
+	// Spool is the ingest spool whose backlog and failures the degraded banner and /readyz
+	// report (nil: engine health only).
+	Spool SpoolStats
 	// Metrics are served on /metrics (nil: a fresh set without pipeline measurements).
 	Metrics      *Metrics
 	Assistant    Assistant // the ask and briefing API (ask.go); nil leaves it out
@@ -56,6 +59,7 @@ type Server struct {
 	sessions *sessionCache
 	audit    store.Audit
 	limiter  *loginLimiter
+	health   *health // engine and spool state: /readyz and the degraded banner (health.go)
 	// plainHTTPWarning logs once that Secure cookies are being set over plain HTTP.
 	plainHTTPWarning sync.Once
 	// rankings computes a 766 ranking (analytics.Rankings; tests substitute a fixed one).
@@ -93,7 +97,9 @@ func newServer(opts Options) (*Server, *gin.Engine) {
 		audit:    store.Audit{DB: opts.DB},
 		limiter:  newLoginLimiter(opts.Now),
 		rankings: analytics.Rankings,
+		health:   &health{db: opts.DB, spool: opts.Spool, now: opts.Now, log: opts.Logger},
 	}
+	s.health.register(opts.Metrics.reg)
 	s.sessions = newSessionCache(store.Sessions{DB: opts.DB}, s.users, opts.Now)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -114,7 +120,7 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok", "version": opts.Version})
 	})
-	r.GET("/readyz", readyz(opts))
+	r.GET("/readyz", s.health.readyz(opts.Version))
 	r.GET("/metrics", s.metrics(opts.Metrics.handler(opts.MetricsToken)))
 	if opts.Ingest != nil {
 		r.POST("/api/v1/ingest/:stream", ingestHandler(opts.Ingest, opts.Tokens, opts.Logger))
@@ -173,19 +179,4 @@ func securityHeaders(c *gin.Context) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
 	c.Next()
-}
-
-// readyz answers 200 when the engine answers a ping within two seconds, else 503.
-func readyz(opts Options) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-		defer cancel()
-		info := opts.DB.Info()
-		if err := opts.DB.Ping(ctx); err != nil {
-			opts.Logger.Warn("not ready", "engine", info.Engine, "err", err)
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "engine": info.Engine})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready", "engine": info.Engine, "engine_version": info.Version, "version": opts.Version})
-	}
 }

@@ -18,6 +18,11 @@ import (
 // CLI against a ClickHouse server, another replica) within this time.
 const sessionRecheck = 30 * time.Second
 
+// sessionStale is how long after its last check a session is still trusted while the engine
+// cannot be asked, so an outage shows the degraded banner on working pages instead of a 503
+// page for everyone after sessionRecheck.
+const sessionStale = 10 * time.Minute
+
 // sessionCacheMax bounds the cache; past it, stale entries are dropped.
 const sessionCacheMax = 10000
 
@@ -61,6 +66,9 @@ func (sc *sessionCache) user(ctx context.Context, cookie string) (*models.User, 
 		return nil, errNoSession
 	}
 	if err != nil {
+		if ok && now.Before(e.expires) && now.Sub(e.checked) < sessionStale {
+			return e.user, nil // the engine is away: the last answer stands a while
+		}
 		return nil, err
 	}
 	u, err := sc.users.Get(ctx, sess.Username)

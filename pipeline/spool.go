@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -24,11 +25,33 @@ var ErrSpoolFull = errors.New("pipeline: spool is full")
 // ErrSpoolClosed reports an Append after Close.
 var ErrSpoolClosed = errors.New("pipeline: spool is closed")
 
+// ErrSpoolWrite reports that the spool could not make records durable (disk full, quota, I/O
+// error); the error also wraps the system's cause (errors.Is(err, syscall.ENOSPC) for a full
+// disk). Nothing of that Append is acknowledged or delivered; earlier records are untouched, and
+// the next Append tries again on a fresh segment.
+var ErrSpoolWrite = errors.New("pipeline: spool cannot write to disk")
+
+// SegmentFile is what the spool needs of an open segment file; *os.File implements it. The
+// seam exists so tests can make the disk fill up (SpoolOptions.Create).
+type SegmentFile interface {
+	Write(p []byte) (int, error)
+	Sync() error
+	Truncate(size int64) error
+	Close() error
+}
+
 // SpoolOptions bound the spool. Zero values take the documented defaults.
 type SpoolOptions struct {
 	MaxBytes     int64         // bytes on disk before Append refuses (default 1 GiB)
 	SegmentBytes int64         // a segment is sealed for delivery past this size (default 16 MiB)
 	SegmentAge   time.Duration // a non-empty segment is sealed after this age (default 1 s)
+	// RetryMin and RetryMax bound the delay between failed deliveries: it doubles from RetryMin
+	// to RetryMax (defaults 100 ms and 30 s), and each wait is jittered to between half and all
+	// of it so that several nodes do not retry in step.
+	RetryMin, RetryMax time.Duration
+	// Create opens a new segment file for appending (nil: os.OpenFile with O_CREATE|O_EXCL|
+	// O_APPEND). Tests use it to simulate a full disk.
+	Create func(path string) (SegmentFile, error)
 }
 
 func (o SpoolOptions) withDefaults() SpoolOptions {
@@ -40,6 +63,18 @@ func (o SpoolOptions) withDefaults() SpoolOptions {
 	}
 	if o.SegmentAge <= 0 {
 		o.SegmentAge = time.Second
+	}
+	if o.RetryMin <= 0 {
+		o.RetryMin = 100 * time.Millisecond
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 30 * time.Second
+	}
+	o.RetryMax = max(o.RetryMax, o.RetryMin)
+	if o.Create == nil {
+		o.Create = func(path string) (SegmentFile, error) {
+			return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o640)
+		}
 	}
 	return o
 }
@@ -68,15 +103,17 @@ type Spool struct {
 	opts SpoolOptions
 
 	mu       sync.Mutex
-	cur      *os.File
+	cur      SegmentFile
 	curName  string
 	curSize  int64
 	curSince time.Time
 	seq      uint64
-	sealed   []string // sealed segment names, oldest first
-	total    int64    // bytes of every segment on disk
+	sealed   []string    // sealed segment names, oldest first
+	sealedAt []time.Time // when each sealed segment was sealed (found, for segments of a past run)
+	total    int64       // bytes of every segment on disk
 	closed   bool
 	wake     chan struct{}
+	health   deliveryHealth
 	// Recovered describes torn tails cut from segments at open (never acknowledged data).
 	Recovered []string
 }
@@ -115,6 +152,7 @@ func OpenSpool(dir string, opts SpoolOptions) (*Spool, error) {
 			continue
 		}
 		s.sealed = append(s.sealed, name)
+		s.sealedAt = append(s.sealedAt, time.Now())
 		s.total += size
 	}
 	if len(s.sealed) > 0 {
@@ -142,18 +180,11 @@ func (s *Spool) Append(records []Record) error {
 	if s.total+int64(buf.Len()) > s.opts.MaxBytes {
 		return fmt.Errorf("%w (%d of %d bytes)", ErrSpoolFull, s.total, s.opts.MaxBytes)
 	}
-	if s.cur == nil {
-		if err := s.openSegment(); err != nil {
-			return err
-		}
+	if err := s.writeLocked(buf.Bytes()); err != nil {
+		s.health.writeError, s.health.writeErrorAt = err.Error(), time.Now()
+		return err
 	}
-	if _, err := s.cur.Write(buf.Bytes()); err != nil {
-		// A partial write is cut off at the next open; the records are not acknowledged.
-		return fmt.Errorf("pipeline: spool write %s: %w", s.curName, err)
-	}
-	if err := s.cur.Sync(); err != nil {
-		return fmt.Errorf("pipeline: spool fsync %s: %w", s.curName, err)
-	}
+	s.health.writeError = ""
 	s.curSize += int64(buf.Len())
 	s.total += int64(buf.Len())
 	if s.curSize >= s.opts.SegmentBytes {
@@ -162,16 +193,48 @@ func (s *Spool) Append(records []Record) error {
 	return nil
 }
 
+// writeLocked appends one fsynced write to the current segment. On failure it cuts the segment
+// back to its acknowledged size and closes it (sealed if it holds acknowledged frames), so no
+// later frame lands behind a torn one and the next Append starts a fresh segment.
+func (s *Spool) writeLocked(data []byte) error {
+	if s.cur == nil {
+		if err := s.openSegment(); err != nil {
+			return fmt.Errorf("%w: %w", ErrSpoolWrite, err)
+		}
+	}
+	_, err := s.cur.Write(data)
+	step := "write"
+	if err == nil {
+		step = "fsync"
+		err = s.cur.Sync()
+	}
+	if err == nil {
+		return nil
+	}
+	name := s.curName
+	// Best effort: a tail that stays is unacknowledged and cut by deliverOne or the next open.
+	_ = s.cur.Truncate(s.curSize)
+	if s.curSize > 0 {
+		_ = s.sealLocked()
+	} else {
+		_ = s.cur.Close()
+		_ = os.Remove(filepath.Join(s.dir, name))
+		s.cur, s.curName = nil, ""
+	}
+	return fmt.Errorf("%w: %s %s: %w", ErrSpoolWrite, step, name, err)
+}
+
 func (s *Spool) openSegment() error {
 	s.seq++
 	name := fmt.Sprintf("%020d%s", s.seq, segmentExt)
-	f, err := os.OpenFile(filepath.Join(s.dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o640)
+	f, err := s.opts.Create(filepath.Join(s.dir, name))
 	if err != nil {
 		return fmt.Errorf("pipeline: create spool segment: %w", err)
 	}
 	// The directory entry must be durable too, or a crash could lose the whole new file.
 	if err := syncDir(s.dir); err != nil {
 		f.Close()
+		os.Remove(filepath.Join(s.dir, name))
 		return err
 	}
 	s.cur, s.curName, s.curSize, s.curSince = f, name, 0, time.Now()
@@ -184,6 +247,7 @@ func (s *Spool) sealLocked() error {
 	}
 	err := s.cur.Close()
 	s.sealed = append(s.sealed, s.curName)
+	s.sealedAt = append(s.sealedAt, time.Now())
 	s.cur, s.curName, s.curSize = nil, "", 0
 	s.signal()
 	if err != nil {
@@ -206,18 +270,48 @@ func (s *Spool) Seal() error {
 	return s.sealLocked()
 }
 
-// Stats reports the spool's size and backlog.
+// SpoolStats reports the spool's size, backlog and the health of its writes and deliveries.
 type SpoolStats struct {
 	Bytes    int64 // on disk
 	MaxBytes int64
 	Segments int // sealed, awaiting delivery
+	// OldestSealedAt is when the oldest segment awaiting delivery was sealed (zero: none); its
+	// age is how far delivery is behind.
+	OldestSealedAt time.Time
+	// Failures counts delivery attempts that failed in a row (0 after a success).
+	Failures int
+	// LastError is the last delivery error and LastErrorAt its time (kept after a success, for
+	// the record; Failures tells whether it is current).
+	LastError   string
+	LastErrorAt time.Time
+	// LastDeliveredAt is when a segment was last delivered (zero: not yet in this run).
+	LastDeliveredAt time.Time
+	// WriteError is the last failed Append's error ("" once an Append succeeds again) and
+	// WriteErrorAt its time: while set, ingest is refused (disk full, I/O error).
+	WriteError   string
+	WriteErrorAt time.Time
 }
 
-// Stats returns the current size and backlog.
+// deliveryHealth is what Run and Append record for Stats.
+type deliveryHealth struct {
+	failures                 int
+	lastError                string
+	lastErrorAt, deliveredAt time.Time
+	writeError               string
+	writeErrorAt             time.Time
+}
+
+// Stats returns the current size, backlog and health.
 func (s *Spool) Stats() SpoolStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return SpoolStats{Bytes: s.total, MaxBytes: s.opts.MaxBytes, Segments: len(s.sealed)}
+	st := SpoolStats{Bytes: s.total, MaxBytes: s.opts.MaxBytes, Segments: len(s.sealed),
+		Failures: s.health.failures, LastError: s.health.lastError, LastErrorAt: s.health.lastErrorAt,
+		LastDeliveredAt: s.health.deliveredAt, WriteError: s.health.writeError, WriteErrorAt: s.health.writeErrorAt}
+	if len(s.sealedAt) > 0 {
+		st.OldestSealedAt = s.sealedAt[0]
+	}
+	return st
 }
 
 // Deliver is called with each sealed segment, oldest first. It must store every record or
@@ -225,8 +319,9 @@ func (s *Spool) Stats() SpoolStats {
 type Deliver func(ctx context.Context, seg Segment) error
 
 // Run delivers segments until ctx ends, sealing the open segment when it reaches
-// SegmentAge. A failed delivery is retried with exponential backoff (100 ms to 30 s), reported
-// through onError; the segment stays on disk meanwhile.
+// SegmentAge. A failed delivery is reported through onError, counted in Stats, and retried
+// after a capped, jittered exponential backoff (SpoolOptions.RetryMin to RetryMax); the segment
+// stays on disk meanwhile, and later segments wait behind it (delivery is in order).
 func (s *Spool) Run(ctx context.Context, deliver Deliver, onError func(seg string, err error)) {
 	tick := time.NewTicker(s.opts.SegmentAge / 2)
 	defer tick.Stop()
@@ -236,9 +331,10 @@ func (s *Spool) Run(ctx context.Context, deliver Deliver, onError func(seg strin
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(backoff):
+			case <-time.After(jitter(backoff)):
 			}
 		}
+		seg := s.oldest()
 		err := s.deliverOne(ctx, deliver)
 		switch {
 		case err == nil:
@@ -246,11 +342,17 @@ func (s *Spool) Run(ctx context.Context, deliver Deliver, onError func(seg strin
 			continue
 		case errors.Is(err, errNothingSealed):
 			backoff = 0
+		case ctx.Err() != nil:
+			return // stopping: the segment stays for Close or the next start
 		default:
+			s.mu.Lock()
+			s.health.failures++
+			s.health.lastError, s.health.lastErrorAt = err.Error(), time.Now()
+			s.mu.Unlock()
 			if onError != nil {
-				onError(s.oldest(), err)
+				onError(seg, err)
 			}
-			backoff = min(max(2*backoff, 100*time.Millisecond), 30*time.Second)
+			backoff = min(max(2*backoff, s.opts.RetryMin), s.opts.RetryMax)
 			continue
 		}
 		select {
@@ -265,6 +367,11 @@ func (s *Spool) Run(ctx context.Context, deliver Deliver, onError func(seg strin
 			s.mu.Unlock()
 		}
 	}
+}
+
+// jitter returns a random delay between d/2 and d.
+func jitter(d time.Duration) time.Duration {
+	return d/2 + rand.N(d/2+1)
 }
 
 var errNothingSealed = errors.New("pipeline: no sealed segment")
@@ -289,7 +396,16 @@ func (s *Spool) deliverOne(ctx context.Context, deliver Deliver) error {
 	if err != nil {
 		return fmt.Errorf("pipeline: read spool segment %s: %w", name, err)
 	}
-	records, _, err := decodeFrames(data)
+	records, valid, err := decodeFrames(data)
+	if errors.Is(err, errTorn) {
+		// A write that failed in this run (disk full) and could not be cut back: the frames
+		// before the tear are all the acknowledged ones (the spool never writes past a failed
+		// write in the same segment). Cut the tail as a reopen would, then deliver the rest.
+		if _, _, rerr := repairSegment(path); rerr != nil {
+			return rerr
+		}
+		data, err = data[:valid], nil
+	}
 	if err != nil {
 		return fmt.Errorf("pipeline: spool segment %s: %w", name, err)
 	}
@@ -300,8 +416,10 @@ func (s *Spool) deliverOne(ctx context.Context, deliver Deliver) error {
 		return fmt.Errorf("pipeline: remove delivered segment %s: %w", name, err)
 	}
 	s.mu.Lock()
-	s.sealed = s.sealed[1:]
+	s.sealed, s.sealedAt = s.sealed[1:], s.sealedAt[1:]
 	s.total -= int64(len(data))
+	s.health.failures = 0
+	s.health.deliveredAt = time.Now()
 	s.mu.Unlock()
 	return nil
 }

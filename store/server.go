@@ -111,6 +111,9 @@ func OpenServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 		if conn != nil {
 			conn.Close()
 		}
+		if isTransportError(err) {
+			return nil, unreachable(location, err)
+		}
 		return nil, fmt.Errorf("store: connect ClickHouse server %s: %w", location, engineError(err))
 	}
 	s := &Server{conn: conn, database: database, location: location, roCtx: clickhouse.Settings{"readonly": "1"}}
@@ -122,6 +125,12 @@ func OpenServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 	}
 	return s, nil
 }
+
+// fail turns a driver error into the store's: an engine exception into *EngineError, a lost or
+// refused connection into ErrUnreachable naming the server. The driver's pool closes a broken
+// connection and dials afresh on the next call, so the same Server recovers when the server
+// comes back.
+func (s *Server) fail(err error) error { return unreachable(s.location, engineError(err)) }
 
 // engineError converts a clickhouse-go exception into EngineError.
 func engineError(err error) error {
@@ -153,7 +162,7 @@ func (s *Server) Exec(ctx context.Context, query string, params Params) error {
 	if err != nil {
 		return err
 	}
-	return engineError(s.conn.Exec(qctx, query))
+	return s.fail(s.conn.Exec(qctx, query))
 }
 
 // Query implements DB.
@@ -164,7 +173,7 @@ func (s *Server) Query(ctx context.Context, dest any, query string, params Param
 	}
 	rows, err := s.conn.Query(qctx, query)
 	if err != nil {
-		return engineError(err)
+		return s.fail(err)
 	}
 	defer rows.Close()
 	sink, err := newRowSink(dest, rows.Columns())
@@ -178,7 +187,7 @@ func (s *Server) Query(ctx context.Context, dest any, query string, params Param
 			return fmt.Errorf("store: scan: %w", err)
 		}
 	}
-	return engineError(rows.Err())
+	return s.fail(rows.Err())
 }
 
 // QueryReadOnly implements DB.
@@ -189,7 +198,7 @@ func (s *Server) QueryReadOnly(ctx context.Context, query string, params Params)
 	}
 	rows, err := s.conn.Query(qctx, query)
 	if err != nil {
-		return nil, engineError(err)
+		return nil, s.fail(err)
 	}
 	defer rows.Close()
 	t := &Table{Rows: [][]any{}}
@@ -212,7 +221,7 @@ func (s *Server) QueryReadOnly(ctx context.Context, query string, params Params)
 		t.Rows = append(t.Rows, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, engineError(err)
+		return nil, s.fail(err)
 	}
 	return t, nil
 }
@@ -239,7 +248,7 @@ func (s *Server) Insert(ctx context.Context, table string, rows any, opts ...Ins
 	}
 	batch, err := s.conn.PrepareBatch(ctx, insertHead(table, src.columns))
 	if err != nil {
-		return fmt.Errorf("store: insert into %s: %w", table, engineError(err))
+		return fmt.Errorf("store: insert into %s: %w", table, s.fail(err))
 	}
 	defer batch.Abort() //nolint:errcheck // no-op after Send
 	var vals []any
@@ -250,13 +259,13 @@ func (s *Server) Insert(ctx context.Context, table string, rows any, opts ...Ins
 		}
 	}
 	if err := batch.Send(); err != nil {
-		return fmt.Errorf("store: insert into %s (rows=%d): %w", table, src.len(), engineError(err))
+		return fmt.Errorf("store: insert into %s (rows=%d): %w", table, src.len(), s.fail(err))
 	}
 	return nil
 }
 
 // Ping implements DB.
-func (s *Server) Ping(ctx context.Context) error { return engineError(s.conn.Ping(ctx)) }
+func (s *Server) Ping(ctx context.Context) error { return s.fail(s.conn.Ping(ctx)) }
 
 // Info implements DB.
 func (s *Server) Info() Info {

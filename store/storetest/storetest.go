@@ -48,6 +48,13 @@ func Open(tb testing.TB) store.DB {
 // OpenChDB returns a DB on a new database of the process's embedded engine.
 func OpenChDB(tb testing.TB) store.DB {
 	tb.Helper()
+	return OpenChDBLimited(tb, store.ReadOnlyLimits{})
+}
+
+// OpenChDBLimited is OpenChDB with the given limits on QueryReadOnly (tests of a query that runs
+// past its limit).
+func OpenChDBLimited(tb testing.TB, limits store.ReadOnlyLimits) store.DB {
+	tb.Helper()
 	shared.once.Do(bootShared)
 	if shared.err != nil {
 		Unavailable(tb, shared.err)
@@ -55,7 +62,7 @@ func OpenChDB(tb testing.TB) store.DB {
 	name := DatabaseName(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	db, err := store.OpenChDB(ctx, store.ChDBOptions{Path: shared.path, LibPath: os.Getenv("GOVPULSE_CHDB_LIB"), Database: name})
+	db, err := store.OpenChDB(ctx, store.ChDBOptions{Path: shared.path, LibPath: os.Getenv("GOVPULSE_CHDB_LIB"), Database: name, ReadOnly: limits})
 	if err != nil {
 		tb.Fatalf("storetest: open chdb database %s: %v", name, err)
 	}

@@ -1,0 +1,28 @@
+package pipeline
+
+import (
+	"testing"
+	"time"
+)
+
+// TestRetryJitter checks the retry delay's spread: between half and all of the backoff, and not
+// the same every time (several nodes retrying a server that came back must not retry in step).
+func TestRetryJitter(t *testing.T) {
+	for _, d := range []time.Duration{time.Millisecond, 100 * time.Millisecond, 30 * time.Second} {
+		seen := map[time.Duration]bool{}
+		for range 200 {
+			j := jitter(d)
+			if j < d/2 || j > d {
+				t.Fatalf("jitter(%v) = %v, want within [%v, %v]", d, j, d/2, d)
+			}
+			seen[j] = true
+		}
+		if len(seen) < 10 {
+			t.Errorf("jitter(%v) took only %d distinct values in 200 draws", d, len(seen))
+		}
+	}
+	o := SpoolOptions{RetryMin: time.Second, RetryMax: time.Millisecond}.withDefaults()
+	if o.RetryMax != time.Second {
+		t.Errorf("RetryMax below RetryMin: got %v, want it raised to RetryMin", o.RetryMax)
+	}
+}
