@@ -368,7 +368,7 @@ func TestPromptInjectionInPetitions(t *testing.T) {
 	lines := map[string]map[string]any{
 		"petitions": {"id": "inj-petition", "received_at": at, "updated_at": at, "channel": "web", "category": se.dims.Categories[0].Code,
 			"ward_code": ward, "status": "new", "title": "Ngập nước. " + injection,
-			"content": injection + " Tôi là Nguyễn Văn Bình, số 12 đường Lê Lợi, gọi 0903 123 456 hoặc binh@example.com, CCCD 079201001234.",
+			"content":      injection + " Tôi là Nguyễn Văn Bình, số 12 đường Lê Lợi, gọi 0903 123 456 hoặc binh@example.com, CCCD 079201001234.",
 			"citizen_name": "Nguyễn Văn Bình", "citizen_phone": "0903123456"},
 		"posts": {"id": "inj-post", "platform": "forum", "published_at": at, "author_id": "u1", "text": injection + " Liên hệ 0903 123 456.", "url": "https://example.org/p"},
 	}
