@@ -41,15 +41,27 @@ func (a *Assistant) Run(ctx context.Context, spec Spec, question, lang string) (
 		return Answer{}, err
 	}
 	l := a.layer
+	if err := l.Validate(spec); err != nil {
+		return Answer{}, err
+	}
+	sc := ScopeOf(ctx)
+	if spec, err = l.confine(spec, sc); err != nil {
+		a.log.Info("assistant: outside the account's scope", "metrics", strings.Join(spec.Metrics, ","))
+		return Answer{}, err
+	}
 	q, params, err := l.Compile(spec)
 	if err != nil {
 		return Answer{}, err
 	}
 	ans := Answer{Question: question, Spec: &spec, Interpretation: l.Interpret(spec, lang), SQL: q, Params: params}
+	if !sc.CityWide() {
+		ans.Notice = pick(lang, "Câu trả lời chỉ gồm số liệu trong phạm vi tài khoản của bạn.",
+			"The answer covers your account's scope only.")
+	}
 	if k := l.rankedByVolume(spec); k != "" {
 		n := strconv.Itoa(l.Defaults.MinVolume)
-		ans.Notice = pick(lang, "Chỉ xếp hạng những nơi có từ "+n+" trường hợp trở lên: tỷ lệ trên vài trường hợp không đáng tin.",
-			"Only groups with at least "+n+" cases are ranked: a rate over a handful of cases is not reliable.")
+		ans.Notice = strings.TrimSpace(ans.Notice + " " + pick(lang, "Chỉ xếp hạng những nơi có từ "+n+" trường hợp trở lên: tỷ lệ trên vài trường hợp không đáng tin.",
+			"Only groups with at least "+n+" cases are ranked: a rate over a handful of cases is not reliable."))
 	}
 	t, err := a.db.QueryReadOnly(ctx, q, params)
 	if err != nil {

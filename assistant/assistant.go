@@ -113,6 +113,9 @@ func (a *Assistant) Ask(ctx context.Context, question, lang string) (Answer, err
 		if ctx.Err() != nil {
 			return Answer{}, ctx.Err()
 		}
+		if errors.Is(err, ErrNotPermitted) {
+			return Answer{}, err
+		}
 		a.log.Warn("assistant: llm failed, answering offline", "error", err)
 		ans, oerr := a.AskOffline(ctx, question, lang)
 		ans.Notice = pick(lang, "Mô hình ngôn ngữ không trả lời được; câu trả lời này do chế độ ngoại tuyến (quy tắc) đưa ra.",

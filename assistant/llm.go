@@ -115,6 +115,7 @@ const (
 	versionKey ctxKey = iota
 	actorKey
 	progressKey
+	scopeKey
 )
 
 // Stages of an LLM answer reported through WithProgress.

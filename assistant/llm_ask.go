@@ -239,6 +239,10 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 		{Role: openai.ChatMessageRoleUser, Content: prompts.Data(masked)},
 	}
 	tools := l.tools(desc)
+	scoped := !ScopeOf(ctx).CityWide()
+	if scoped {
+		tools = tools[:1] // spec mode only: free SQL cannot be confined to a unit or ward (scope.go)
+	}
 	version := prompts.Ask.Version
 	kind := "ask"
 	var ans Answer
@@ -284,6 +288,11 @@ func (l *LLM) AskLLM(ctx context.Context, a *Assistant, question, lang string) (
 				fix = "The layer refused the spec: " + err.Error() + ". Use only the listed keys."
 			}
 		case ToolRunSQL:
+			if scoped {
+				l.record(ctx, models.AssistantCall{Kind: "sql_guard", Mode: "llm", Model: l.opts.Model, PromptVersion: version, Prompt: cutText(tc.Function.Arguments, maxErrorBytes)}, time.Now(), "scope_refused", "", nil)
+				fix = fmt.Sprintf("The tool %s is not available for this account; call %s.", ToolRunSQL, ToolQuerySpec)
+				break
+			}
 			var args struct {
 				SQL string `json:"sql"`
 			}

@@ -49,28 +49,41 @@ const askProgressEvery = time.Second
 //	POST /ask/verified   {question, lang, spec | sql} → the saved example (201)
 //
 // Every route needs a login (any role: leaders ask too; verified examples are the analysts'
-// and admins'). A user scoped to a unit or ward is refused with "not permitted": the assistant's
-// answers, SQL and briefings range over the whole city, and the assistant does not yet confine
-// them to one place.
+// and admins'). An account scoped to a unit or ward may ask: its scope goes into the request's
+// context (assistant.WithScope), the assistant forces it into every query spec, answers "not
+// permitted" (403) for another place, and runs no free SQL from the model (assistant/scope.go).
+// Briefings and verified examples stay city-wide: scoped accounts are refused them (403).
+// Every question is written to the audit log (its text masked).
 func (s *Server) askRoutes(g *gin.RouterGroup) {
-	h := askHandlers{a: s.opts.Assistant, log: s.log}
-	g.POST("/ask", s.authed(), cityWide, h.ask)
-	g.POST("/ask/stream", s.authed(), cityWide, h.stream)
+	h := askHandlers{a: s.opts.Assistant, log: s.log, s: s}
+	g.POST("/ask", s.authed(), h.ask)
+	g.POST("/ask/stream", s.authed(), h.stream)
 	g.GET("/briefing", s.authed(), cityWide, h.briefing)
 	g.POST("/ask/verified", s.authed(RoleAnalyst, RoleAdmin), cityWide, h.verified)
 }
 
-// cityWide refuses users scoped to a unit or ward (403, not permitted).
+// cityWide refuses users scoped to a unit or ward (403, not permitted): briefings and verified
+// examples are about the whole city.
 func cityWide(c *gin.Context) {
 	if u := userOf(c); u != nil && (u.ScopeUnit != "" || u.ScopeWard != "") {
 		c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": "not_permitted",
-			"message": "Trợ lý phân tích số liệu toàn thành phố; tài khoản theo phạm vi đơn vị/phường chưa được dùng / the assistant works on city-wide data; accounts scoped to a unit or ward may not use it yet"})
+			"message": "Bản tin và câu hỏi mẫu là số liệu toàn thành phố; tài khoản theo phạm vi đơn vị/phường không được xem / briefings and verified examples cover the whole city; accounts scoped to a unit or ward may not use them"})
 	}
+}
+
+// askContext is the request's context with the user's name (for assistant_log) and scope.
+func askContext(c *gin.Context) context.Context {
+	ctx := assistant.WithActor(c.Request.Context(), username(c))
+	if u := userOf(c); u != nil {
+		ctx = assistant.WithScope(ctx, assistant.Scope{Unit: u.ScopeUnit, Ward: u.ScopeWard})
+	}
+	return ctx
 }
 
 type askHandlers struct {
 	a   Assistant
 	log *slog.Logger
+	s   *Server
 }
 
 // username is the signed-in user's name ("" on a public route).
@@ -98,6 +111,8 @@ func askStatus(err error) (int, string) {
 		return http.StatusBadRequest, fe.Error()
 	case errors.Is(err, models.ErrInvalid):
 		return http.StatusBadRequest, "invalid request / yêu cầu không hợp lệ"
+	case errors.Is(err, assistant.ErrNotPermitted):
+		return http.StatusForbidden, err.Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, "the question took too long / câu hỏi xử lý quá lâu"
 	}
@@ -108,6 +123,10 @@ func (h askHandlers) fail(c *gin.Context, err error) {
 	code, msg := askStatus(err)
 	if code >= 500 {
 		h.log.Error("assistant request failed", "path", c.FullPath(), "error", err)
+	}
+	if code == http.StatusForbidden {
+		c.JSON(code, gin.H{"error": "not_permitted", "message": msg})
+		return
 	}
 	c.JSON(code, gin.H{"error": msg})
 }
@@ -122,7 +141,8 @@ func (h askHandlers) ask(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(assistant.WithActor(c.Request.Context(), username(c)), askTimeout)
+	h.s.auditAsk(c, req.Question)
+	ctx, cancel := context.WithTimeout(askContext(c), askTimeout)
 	defer cancel()
 	ans, err := h.a.Ask(ctx, req.Question, req.Lang)
 	if err != nil {
@@ -141,7 +161,8 @@ func (h askHandlers) stream(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(assistant.WithActor(c.Request.Context(), username(c)), askTimeout)
+	h.s.auditAsk(c, req.Question)
+	ctx, cancel := context.WithTimeout(askContext(c), askTimeout)
 	defer cancel()
 	type result struct {
 		ans assistant.Answer
@@ -179,6 +200,10 @@ func (h askHandlers) stream(c *gin.Context) {
 				code, msg := askStatus(r.err)
 				if code >= 500 {
 					h.log.Error("assistant stream failed", "error", r.err)
+				}
+				if code == http.StatusForbidden {
+					send("error", gin.H{"error": "not_permitted", "message": msg, "status": code})
+					return
 				}
 				send("error", gin.H{"error": msg, "status": code})
 				return

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -105,7 +106,7 @@ func writeCSV(w io.Writer, t exportTable) error {
 	cw := csv.NewWriter(bw)
 	rec := make([]string, len(t.Columns))
 	for i, col := range t.Columns {
-		rec[i] = col.Header
+		rec[i] = neutralise(col.Header)
 	}
 	if err := cw.Write(rec); err != nil {
 		return err
@@ -146,7 +147,26 @@ func (t exportTable) csvValue(k colKind, v any) string {
 		}
 		return t.No
 	}
-	return fmt.Sprint(v)
+	return neutralise(fmt.Sprint(v))
+}
+
+// neutralise makes a text cell safe to open in a spreadsheet (OWASP "CSV injection"): text that
+// starts with =, +, -, @, a tab or a carriage return gets a leading apostrophe, so Excel,
+// LibreOffice and Google Sheets show it as text instead of running it as a formula. Numbers are
+// written by csvValue and never pass through here, so -3.5 stays a number.
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// csvRecord is a CSV line of text values, each neutralised.
+func csvRecord(vals ...string) []string {
+	for i, v := range vals {
+		vals[i] = neutralise(v)
+	}
+	return vals
 }
 
 // round cuts float noise (0.30000000000000004) for text output; XLSX keeps the exact value.

@@ -19,7 +19,8 @@ type access struct {
 	// elsewhere marks a route of DESIGN §4 that another branch registers (the assistant's);
 	// the test checks it when present and does not require it.
 	elsewhere bool
-	// cityWide routes refuse unit- and ward-scoped accounts (the assistant's, ask.go cityWide).
+	// cityWide routes refuse unit- and ward-scoped accounts (briefings and verified examples,
+	// ask.go cityWide). Asking is open to them, confined to their scope (assistant/scope.go).
 	cityWide bool
 }
 
@@ -63,9 +64,10 @@ var routeTable = map[string]access{
 	"POST /admin/users/:username/disable": adminOnly,
 	"POST /admin/tokens":                  adminOnly,
 	"POST /admin/tokens/:id/revoke":       adminOnly,
+	"GET /admin/audit.csv":                adminOnly,
 	"GET /api/v1/briefing":                {elsewhere: true, cityWide: true},
-	"POST /api/v1/ask":                    {elsewhere: true, cityWide: true},
-	"POST /api/v1/ask/stream":             {elsewhere: true, cityWide: true},
+	"POST /api/v1/ask":                    {elsewhere: true},
+	"POST /api/v1/ask/stream":             {elsewhere: true},
 	"POST /api/v1/ask/verified":           {elsewhere: true, cityWide: true, roles: []string{RoleAnalyst, RoleAdmin}},
 }
 

@@ -120,6 +120,14 @@ type secEnv struct {
 
 func newSecEnv(t *testing.T) *secEnv {
 	t.Helper()
+	return newSecEnvWith(t, func(db store.DB) (Assistant, error) {
+		return assistant.New(context.Background(), assistant.Options{DB: db, Province: "79"})
+	})
+}
+
+// newSecEnvWith is newSecEnv with the assistant mk builds over the recorded engine.
+func newSecEnvWith(t *testing.T, mk func(db store.DB) (Assistant, error)) *secEnv {
+	t.Helper()
 	ctx := context.Background()
 	now := time.Now()
 	db, dims := seededDB(t, 20, 0.01, now)
@@ -128,7 +136,7 @@ func newSecEnv(t *testing.T) *secEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	asst, err := assistant.New(ctx, assistant.Options{DB: rec, Province: "79"})
+	asst, err := mk(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,6 +517,7 @@ func TestWardScopeNeverLeaks(t *testing.T) {
 		"/api/v1/rankings?level=ward&ward=" + other, "/api/v1/wardmap?ward=" + other,
 		"/api/v1/rankings/export.csv?level=ward&period=" + per + "&ward=" + other,
 		"/api/v1/rankings/export.xlsx?level=ward&period=" + per + "&ward=" + other,
+		"/api/v1/briefing",
 	}
 	for _, path := range forOther {
 		r := scoped.get(path)
@@ -519,6 +528,15 @@ func TestWardScopeNeverLeaks(t *testing.T) {
 		if strings.HasPrefix(path, "/api/") && !strings.Contains(r.body, "not_permitted") {
 			t.Errorf("GET %s as the %s leader: %.300s; want error not_permitted", path, mine, r.body)
 		}
+	}
+
+	// The assistant (offline mode here): another ward is not permitted; a question without a
+	// ward is answered for the leader's ward only (TestScopedAssistant covers LLM mode).
+	if r := askJSON(t, scoped, "/api/v1/ask", "Số phản ánh tiếp nhận của "+other+" tháng này"); r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "not_permitted") {
+		t.Errorf("ask about ward %s as the %s leader: %d %.300s; want 403 not_permitted", other, mine, r.StatusCode, r.body)
+	}
+	if a := answerOf(t, askJSON(t, scoped, "/api/v1/ask", "Số phản ánh tiếp nhận theo phường tháng này")); len(a.Rows) != 1 || fmt.Sprint(a.Rows[0][0]) != mine {
+		t.Errorf("ask by ward as the %s leader: rows %v; want its ward only", mine, a.Rows)
 	}
 
 	// No ward filter: the scoped ward only.

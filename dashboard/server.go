@@ -145,6 +145,7 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.POST("/users/:username/disable", s.adminDisableUser)
 	admin.POST("/tokens", s.adminAddToken)
 	admin.POST("/tokens/:id/revoke", s.adminRevokeToken)
+	admin.GET("/audit.csv", s.exportAudit) // audit.go; the trail has no delete route
 
 	// Pages and their JSON APIs (pages.go), each behind authed.
 	s.pageRoutes(&r.RouterGroup)

@@ -252,6 +252,42 @@ func (a Audit) Recent(ctx context.Context, limit int) ([]models.AuditEntry, erro
 	return out, nil
 }
 
+// auditPage is how many entries Range reads at a time.
+const auditPage = 5000
+
+// Range calls each with every entry of [from, to), oldest first, reading the table a page at a
+// time (memory stays bounded however long the range); it stops at the first error of each.
+func (a Audit) Range(ctx context.Context, from, to time.Time, each func(models.AuditEntry) error) error {
+	q, err := sqlfiles.Query("audit_range")
+	if err != nil {
+		return err
+	}
+	after, done := from, 0 // done: entries at the instant after already passed to each
+	for {
+		var page []models.AuditEntry
+		if err := a.DB.Query(ctx, &page, q, Params{"from": from, "to": to, "after": after, "limit": auditPage + done}); err != nil {
+			return fmt.Errorf("store: read audit log %s..%s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), err)
+		}
+		if len(page) <= done {
+			return nil
+		}
+		for _, e := range page[done:] {
+			if err := each(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < auditPage+done {
+			return nil // the range is exhausted
+		}
+		// Resume at the last instant read; the page holds every entry of it written so far
+		// (the query starts at it), so all of them are skipped next time.
+		after, done = page[len(page)-1].At, 0
+		for i := len(page) - 1; i >= 0 && page[i].At.Equal(after); i-- {
+			done++
+		}
+	}
+}
+
 // DeadLetters returns the limit most recent rejected ingest lines of stream ("" for every
 // stream), newest first. Raw holds the line as received, unmasked: show it only to admins.
 func DeadLetters(ctx context.Context, db DB, stream string, limit int) ([]models.DeadLetter, error) {
