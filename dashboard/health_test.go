@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govpulse/govpulse/assistant"
 	"github.com/govpulse/govpulse/models"
 	"github.com/govpulse/govpulse/pipeline"
 	"github.com/govpulse/govpulse/store"
@@ -80,9 +81,13 @@ func newFaultEnv(t *testing.T) *faultEnv {
 	go func() { defer close(done); sp.Run(runCtx, deliverer.Deliver, nil) }()
 	t.Cleanup(func() { stop(); <-done })
 
+	asst, err := assistant.New(ctx, assistant.Options{DB: fe.fault, Province: "79"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	e := &authEnv{t: t, db: fe.fault, now: time.Now()}
 	e.s, e.r = newServer(Options{DB: fe.fault, Ingest: &pipeline.Ingestor{Parser: parser, Spool: sp},
-		Tokens: store.Tokens{DB: fe.fault}, Spool: sp, Now: e.clock})
+		Tokens: store.Tokens{DB: fe.fault}, Spool: sp, Assistant: asst, Now: e.clock})
 	e.srv = httptest.NewServer(e.r)
 	t.Cleanup(e.srv.Close)
 	fe.authEnv = e
@@ -297,8 +302,16 @@ func TestDegradedBanner(t *testing.T) {
 		if p.StatusCode != http.StatusOK || !strings.Contains(p.body, `data-state="too_slow"`) || !strings.Contains(p.body, vi.T("state.too_slow")) {
 			t.Errorf("dossiers page past the limit: %d, want panels in the too_slow state: %s", p.StatusCode, p.body)
 		}
+		// The assistant's question (offline mode) runs read-only on the same engine: 504.
+		req, _ := http.NewRequest(http.MethodPost, fe.srv.URL+"/api/v1/ask", strings.NewReader(`{"question":"Số hồ sơ tiếp nhận tháng 10/2025?","lang":"vi"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", b.cookie(csrfCookie).Value)
+		a := b.do(req)
+		if a.StatusCode != http.StatusGatewayTimeout {
+			t.Errorf("ask past the limit: %d %s, want 504", a.StatusCode, a.body)
+		}
 		for _, leak := range []string{"TIMEOUT_EXCEEDED", "Timeout exceeded", "clickhouse error", "Code: 159"} {
-			if strings.Contains(r.body, leak) || strings.Contains(s.body, leak) || strings.Contains(p.body, leak) {
+			if strings.Contains(r.body, leak) || strings.Contains(s.body, leak) || strings.Contains(p.body, leak) || strings.Contains(a.body, leak) {
 				t.Errorf("engine text %q reached the user", leak)
 			}
 		}

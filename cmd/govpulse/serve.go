@@ -96,7 +96,7 @@ func runServe(ctx context.Context, env *Env, cfg Config) error {
 	}
 	srv := &http.Server{
 		Handler: dashboard.New(dashboard.Options{DB: db, Index: index, Version: version, Logger: log,
-			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Metrics: metrics, MetricsToken: cfg.MetricsToken,
+			Ingest: ingestor, Tokens: store.Tokens{DB: db}, Spool: spool, Metrics: metrics, MetricsToken: cfg.MetricsToken,
 			SessionTTL: cfg.SessionTTL, CookieSecure: cookieSecure, Assistant: asst}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
