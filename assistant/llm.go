@@ -270,7 +270,9 @@ type redactedError struct {
 	secret string
 }
 
-func (e redactedError) Error() string { return strings.ReplaceAll(e.err.Error(), e.secret, "[REDACTED]") }
+func (e redactedError) Error() string {
+	return strings.ReplaceAll(e.err.Error(), e.secret, "[REDACTED]")
+}
 func (e redactedError) Unwrap() error { return e.err }
 
 // reasoningModel is true for OpenAI models that refuse max_tokens.
