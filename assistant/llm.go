@@ -219,6 +219,7 @@ func (l *LLM) chat(ctx context.Context, c call) (result, error) {
 		cctx, cancel := context.WithTimeout(ctx, l.opts.Timeout)
 		resp, err = l.client.CreateChatCompletion(cctx, c.req)
 		cancel()
+		err = l.redact(err)
 		if err == nil && len(resp.Choices) == 0 {
 			err = errors.New("reply without choices")
 		}
@@ -253,6 +254,26 @@ func (l *LLM) chat(ctx context.Context, c call) (result, error) {
 	l.record(ctx, rec, start, "ok", reply, nil)
 	return r, nil
 }
+
+// redact hides the API key in err's text: some OpenAI-compatible servers quote the key they
+// were sent in an error ("Incorrect API key provided: sk-…"), which would then reach the log
+// and assistant_log. errors.As still finds the wrapped error (for its status code).
+func (l *LLM) redact(err error) error {
+	if err == nil || len(l.opts.APIKey) < 4 || !strings.Contains(err.Error(), l.opts.APIKey) {
+		return err
+	}
+	return redactedError{err: err, secret: l.opts.APIKey}
+}
+
+type redactedError struct {
+	err    error
+	secret string
+}
+
+func (e redactedError) Error() string {
+	return strings.ReplaceAll(e.err.Error(), e.secret, "[REDACTED]")
+}
+func (e redactedError) Unwrap() error { return e.err }
 
 // reasoningModel is true for OpenAI models that refuse max_tokens.
 func reasoningModel(model string) bool {
