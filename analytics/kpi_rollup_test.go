@@ -201,7 +201,7 @@ SELECT
     toUInt64(if(length(quarters) = 0, 0, quarters[toUInt64(ceil(0.5 * length(quarters)))])) AS median_quarters,
     toUInt64(if(length(quarters) = 0, 0, quarters[toUInt64(ceil(0.9 * length(quarters)))])) AS p90_quarters,
     countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime})) AS open,
-    countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime}) AND due_at < {end:DateTime}) AS overdue,
+    countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime}) AND due_ < {end:DateTime}) AS overdue,
     countIf(received_in AND satisfaction IS NOT NULL) AS rated,
     countIf(received_in AND satisfaction = 'satisfied') AS satisfied
 FROM
