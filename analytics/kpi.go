@@ -534,16 +534,16 @@ func (r request) openFlows(ctx context.Context, q Querier, name string) ([]flowR
 	return cachedQuery[flowRow](ctx, q, r, name)
 }
 
-// cachedParts are the parts whose rows go through the result cache.
+// cachedParts are the parts whose rows go through the result cache: all of them.
 const cachedParts = partDossierIntake | partDossierOutcome | partDossierProcessing | partDossierOpen |
 	partDossierSatisfaction | partPetitionIntake | partPetitionOutcome | partPetitionHandling |
-	partPetitionReopen | partPetitionOpen | partPetitionSatisfaction
+	partPetitionReopen | partPetitionOpen | partPetitionSatisfaction | partPosts | partPostEngagement
 
 // kpiReads are the tables and partitions each cached kpi_* query reads for r. The latest-state
 // tables are partitioned by the local month of received_at, which the satisfaction queries
-// filter to [start, end); the rollups by the year of day (due_day for the *_due_daily ones),
-// which the queries filter to [from, to), except the open queries, which read every day before
-// to: all their partitions.
+// filter to [start, end); the rollups and cubes by the year of day, which the queries filter to
+// [from, to), except the open queries, which read every day before to: all their partitions
+// (kpi_dossier_open.sql also reads the dossiers still open, in any month before end).
 func kpiReads(name string, r request) []tableRead {
 	ys := years(r.p)
 	switch name {
@@ -552,22 +552,21 @@ func kpiReads(name string, r request) []tableRead {
 	case "kpi_petition_satisfaction":
 		return []tableRead{{"petitions", months(r.p)}}
 	case "kpi_dossier_open":
-		return []tableRead{{table: "dossier_intake_daily"}, {table: "dossier_outcome_daily"}, {table: "dossier_due_daily"}, {table: "dossier_end_due_daily"}}
+		return []tableRead{{table: "dossier_kpi_cube"}, {table: "dossiers"}}
 	case "kpi_petition_open":
-		return []tableRead{{table: "petition_intake_daily"}, {table: "petition_outcome_daily"}, {table: "petition_due_daily"}, {table: "petition_end_due_daily"}}
+		return []tableRead{{table: "petition_kpi_cube"}}
 	}
 	return []tableRead{{kpiRollups[name], ys}}
 }
 
 // kpiRollups are the rollups the other cached kpi_* queries read.
 var kpiRollups = map[string]string{
-	"kpi_dossier_intake":     "dossier_intake_daily",
+	"kpi_dossier_intake":     "dossier_kpi_cube",
 	"kpi_dossier_outcome":    "dossier_outcome_daily",
 	"kpi_dossier_processing": "dossier_processing_daily",
-	"kpi_petition_intake":    "petition_intake_daily",
-	"kpi_petition_outcome":   "petition_outcome_daily",
-	"kpi_petition_handling":  "petition_close_detail_daily",
-	"kpi_petition_reopen":    "petition_reopen_daily",
+	"kpi_petition_counts":    "petition_kpi_cube",
+	"kpi_petition_handling":  "petition_handling_cube",
+	"kpi_posts":              "post_kpi_cube",
 }
 
 // cachedQuery runs the query file name for r through the result cache when r.w is set: it
@@ -686,59 +685,44 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		}
 		return err
 	})
-	run(partPetitionIntake, func() error {
+	// Received, first closures and first reopenings come from one query of petition_kpi_cube.
+	run(partPetitionIntake|partPetitionOutcome|partPetitionReopen, func() error {
 		type row struct {
 			Bucket   string `ch:"bucket"`
 			Received uint64 `ch:"received"`
+			Closed   uint64 `ch:"closed"`
+			OnTime   uint64 `ch:"on_time"`
+			Reopened uint64 `ch:"reopened"`
 		}
-		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_intake")
-		for _, x := range rows {
-			at(x.Bucket).pReceived = x.Received
-		}
-		return err
-	})
-	run(partPetitionOutcome, func() error {
-		type row struct {
-			Bucket string `ch:"bucket"`
-			Closed uint64 `ch:"closed"`
-			OnTime uint64 `ch:"on_time"`
-		}
-		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_outcome")
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_counts")
 		for _, x := range rows {
 			f := at(x.Bucket)
-			f.pClosed, f.pOnTime = x.Closed, x.OnTime
+			f.pReceived, f.pClosed, f.pOnTime, f.pReopened = x.Received, x.Closed, x.OnTime, x.Reopened
 		}
 		return err
 	})
 	run(partPetitionHandling, func() error {
 		type row struct {
 			Bucket  string `ch:"bucket"`
-			Hours   uint32 `ch:"hours"`
-			Minutes uint32 `ch:"minutes"`
+			Measure string `ch:"measure"`
+			Value   uint32 `ch:"value"`
 			N       uint64 `ch:"n"`
 		}
 		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_handling")
 		sla := uint32(r.o.forwardSLA())
 		for _, x := range rows {
 			f := at(x.Bucket)
-			f.pHandling = append(f.pHandling, bin{x.Hours, x.N})
-			if x.Minutes != 65535 {
-				f.pForwarded += x.N
-				if x.Minutes < sla {
-					f.pForwardedInSLA += x.N
+			switch x.Measure {
+			case "handling_hours":
+				f.pHandling = append(f.pHandling, bin{x.Value, x.N})
+			case "forward_minutes":
+				if x.Value != 65535 {
+					f.pForwarded += x.N
+					if x.Value < sla {
+						f.pForwardedInSLA += x.N
+					}
 				}
 			}
-		}
-		return err
-	})
-	run(partPetitionReopen, func() error {
-		type row struct {
-			Bucket   string `ch:"bucket"`
-			Reopened uint64 `ch:"reopened"`
-		}
-		rows, err := cachedQuery[row](ctx, q, r, "kpi_petition_reopen")
-		for _, x := range rows {
-			at(x.Bucket).pReopened = x.Reopened
 		}
 		return err
 	})
@@ -750,30 +734,20 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 		}
 		return err
 	})
-	run(partPosts, func() error {
-		type row struct {
-			Bucket   string `ch:"bucket"`
-			Posts    uint64 `ch:"posts"`
-			Negative uint64 `ch:"negative"`
-			Positive uint64 `ch:"positive"`
-		}
-		rows, err := queryAll[row](ctx, q, "kpi_posts", r.params())
-		for _, x := range rows {
-			f := at(x.Bucket)
-			f.posts, f.negative, f.positive = x.Posts, x.Negative, x.Positive
-		}
-		return err
-	})
-	run(partPostEngagement, func() error {
+	// Volume, tone and engagement-weighted tone come from one query of post_kpi_cube.
+	run(partPosts|partPostEngagement, func() error {
 		type row struct {
 			Bucket   string  `ch:"bucket"`
+			Posts    uint64  `ch:"posts"`
+			Negative uint64  `ch:"negative"`
+			Positive uint64  `ch:"positive"`
 			Weight   uint64  `ch:"weight"`
 			Weighted float64 `ch:"weighted_sentiment"`
 		}
-		rows, err := queryAll[row](ctx, q, "kpi_post_engagement", r.params())
+		rows, err := cachedQuery[row](ctx, q, r, "kpi_posts")
 		for _, x := range rows {
 			f := at(x.Bucket)
-			f.weight, f.weighted = x.Weight, x.Weighted
+			f.posts, f.negative, f.positive, f.weight, f.weighted = x.Posts, x.Negative, x.Positive, x.Weight, x.Weighted
 		}
 		return err
 	})
@@ -788,7 +762,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 	}
 	run(partDossierOpen, func() error {
 		fl, err := r.openFlows(ctx, q, "kpi_dossier_open")
-		open, overdue := openAt(fl, ends)
+		open, overdue := openAt(fl, ends, dossierOverdueIn, dossierOverdueOut)
 		for i, b := range starts {
 			f := at(dateKey(b))
 			f.dOpen, f.dOverdue = open[i], overdue[i]
@@ -797,7 +771,7 @@ func loadFigures(ctx context.Context, q Querier, r request, parts part) (map[str
 	})
 	run(partPetitionOpen, func() error {
 		fl, err := r.openFlows(ctx, q, "kpi_petition_open")
-		backlog, overdue := openAt(fl, ends)
+		backlog, overdue := openAt(fl, ends, petitionOverdueIn, petitionOverdueOut)
 		for i, b := range starts {
 			f := at(dateKey(b))
 			f.pBacklog, f.pOverdue = backlog[i], overdue[i]
@@ -826,28 +800,40 @@ type flowRow struct {
 	N    uint64 `ch:"n"`
 }
 
-// openAt is, for each midnight in ends (YYYY-MM-DD, ascending), the number open then (received
-// before it minus ended before it) and, of those, the number past their due day (received with a
-// due day before it minus ended before it with a due day before it). YYYY-MM-DD strings order as
-// dates.
-func openAt(rows []flowRow, ends []string) (open, overdue []uint64) {
+// openAt is, for each midnight in ends (YYYY-MM-DD, ascending), the number open then (the flow
+// "in" before it minus "out" before it) and, of those, the number past their due time: the flows
+// overdueIn before it minus overdueOut before it (kpi_dossier_open.sql, kpi_petition_open.sql).
+// YYYY-MM-DD strings order as dates.
+func openAt(rows []flowRow, ends []string, overdueIn, overdueOut []string) (open, overdue []uint64) {
 	sorted := slices.Clone(rows)
 	slices.SortFunc(sorted, func(a, b flowRow) int { return strings.Compare(a.Day, b.Day) })
-	var sums [4]uint64 // in, out, due, end_due
-	kinds := map[string]int{"in": 0, "out": 1, "due": 2, "end_due": 3}
+	sums := map[string]uint64{}
+	total := func(kinds []string) uint64 {
+		var n uint64
+		for _, k := range kinds {
+			n += sums[k]
+		}
+		return n
+	}
 	open, overdue = make([]uint64, len(ends)), make([]uint64, len(ends))
 	i := 0
 	for j, t := range ends {
 		for ; i < len(sorted) && sorted[i].Day < t; i++ {
-			if k, ok := kinds[sorted[i].Kind]; ok {
-				sums[k] += sorted[i].N
-			}
+			sums[sorted[i].Kind] += sorted[i].N
 		}
-		open[j] = sums[0] - min(sums[1], sums[0])
-		overdue[j] = sums[2] - min(sums[3], sums[2])
+		open[j] = sums["in"] - min(sums["out"], sums["in"])
+		in, out := total(overdueIn), total(overdueOut)
+		overdue[j] = in - min(out, in)
 	}
 	return open, overdue
 }
+
+// The overdue flows of kpi_dossier_open.sql (effective due time: pauses extend it) and of
+// kpi_petition_open.sql.
+var (
+	dossierOverdueIn, dossierOverdueOut   = []string{"open_due", "ended_after_due"}, []string{"ended_done"}
+	petitionOverdueIn, petitionOverdueOut = []string{"due"}, []string{"end_due"}
+)
 
 // bin is one bar of a histogram: n cases of the value v.
 type bin struct {

@@ -25,12 +25,14 @@ func TestKPIsFromRollupsEqualBaseTables(t *testing.T) {
 		Ward     string `ch:"ward"`
 		Field    string `ch:"field"`
 		Category string `ch:"category"`
+		Topic    string `ch:"topic"`
 	}
 	err := db.Query(ctx, &top, `SELECT
 		(SELECT topK(1)(unit_code)[1] FROM dossiers FINAL) AS unit,
 		(SELECT topK(1)(ward_code)[1] FROM dossiers FINAL WHERE ward_code != '') AS ward,
 		(SELECT topK(1)(field)[1] FROM dossiers FINAL) AS field,
-		(SELECT topK(1)(category)[1] FROM petitions FINAL) AS category`, nil)
+		(SELECT topK(1)(category)[1] FROM petitions FINAL) AS category,
+		(SELECT topK(1)(topic)[1] FROM posts FINAL WHERE topic != '') AS topic`, nil)
 	if err != nil || len(top) != 1 {
 		t.Fatalf("top dimensions: %v", err)
 	}
@@ -41,10 +43,15 @@ func TestKPIsFromRollupsEqualBaseTables(t *testing.T) {
 	t.Logf("simulated %d dossiers; scopes unit %s, ward %s, field %s, category %s", n[0], top[0].Unit, top[0].Ward, top[0].Field, top[0].Category)
 
 	periods := []string{"2025-08", "2025-W37", "2025-Q3", "2025-09-01..2025-10-15"}
+	// Every grouping of the cubes of 0014 that a scope selects: none, each dimension alone, and
+	// two or three together.
 	scopes := map[models.Stream][]analytics.Scope{
-		models.StreamDossiers:  {{}, {Unit: top[0].Unit}, {Ward: top[0].Ward}, {Field: top[0].Field}},
-		models.StreamPetitions: {{}, {Ward: top[0].Ward}, {Category: top[0].Category}, {Unit: top[0].Unit}},
-		models.StreamPosts:     {{}, {Ward: top[0].Ward}, {Platform: "facebook"}},
+		models.StreamDossiers: {{}, {Unit: top[0].Unit}, {Ward: top[0].Ward}, {Field: top[0].Field},
+			{Unit: top[0].Unit, Field: top[0].Field}, {Unit: top[0].Unit, Ward: top[0].Ward, Field: top[0].Field}},
+		models.StreamPetitions: {{}, {Ward: top[0].Ward}, {Category: top[0].Category}, {Unit: top[0].Unit},
+			{Ward: top[0].Ward, Category: top[0].Category}, {Unit: top[0].Unit, Category: top[0].Category}},
+		models.StreamPosts: {{}, {Ward: top[0].Ward}, {Platform: "facebook"}, {Topic: top[0].Topic},
+			{Ward: top[0].Ward, Platform: "facebook"}, {Platform: "facebook", Topic: top[0].Topic}},
 	}
 	compute := map[models.Stream]func(context.Context, analytics.Querier, models.Period, analytics.Scope) ([]analytics.KPI, error){
 		models.StreamDossiers: analytics.DossierKPIs, models.StreamPetitions: analytics.PetitionKPIs, models.StreamPosts: analytics.PostKPIs,
@@ -94,7 +101,7 @@ func TestKPIsFromRollupsEqualBaseTables(t *testing.T) {
 
 func scopeString(s analytics.Scope) string {
 	out := ""
-	for _, kv := range [][2]string{{"unit", s.Unit}, {"ward", s.Ward}, {"field", s.Field}, {"category", s.Category}, {"platform", s.Platform}} {
+	for _, kv := range [][2]string{{"unit", s.Unit}, {"ward", s.Ward}, {"field", s.Field}, {"category", s.Category}, {"platform", s.Platform}, {"topic", s.Topic}} {
 		if kv[1] != "" {
 			out += kv[0] + "=" + kv[1] + " "
 		}
@@ -151,7 +158,7 @@ func quantity(v float64, n uint64) analytics.Value {
 
 func params(p models.Period, s analytics.Scope) store.Params {
 	return store.Params{"start": p.From, "end": p.To, "unit": s.Unit, "ward": s.Ward, "field": s.Field,
-		"category": s.Category, "platform": s.Platform}
+		"category": s.Category, "platform": s.Platform, "topic": s.Topic}
 }
 
 func queryOne[T any](t *testing.T, db store.DB, query string, p store.Params) T {
@@ -201,7 +208,7 @@ SELECT
     toUInt64(if(length(quarters) = 0, 0, quarters[toUInt64(ceil(0.5 * length(quarters)))])) AS median_quarters,
     toUInt64(if(length(quarters) = 0, 0, quarters[toUInt64(ceil(0.9 * length(quarters)))])) AS p90_quarters,
     countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime})) AS open,
-    countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime}) AND due_at < {end:DateTime}) AS overdue,
+    countIf(received_at < {end:DateTime} AND (ended_at_ IS NULL OR ended_at_ >= {end:DateTime}) AND due_ < {end:DateTime}) AS overdue,
     countIf(received_in AND satisfaction IS NOT NULL) AS rated,
     countIf(received_in AND satisfaction = 'satisfied') AS satisfied
 FROM
@@ -333,10 +340,12 @@ FROM posts AS x FINAL,
     WHERE f.first_seen AND f.published_at >= {start:DateTime} AND f.published_at < {end:DateTime}
         AND ({ward:String} = '' OR f.ward_code = {ward:String})
         AND ({platform:String} = '' OR toString(f.platform) = {platform:String})
+        AND ({topic:String} = '' OR f.topic = {topic:String})
 ) AS w
 WHERE x.published_at >= {start:DateTime} AND x.published_at < {end:DateTime}
     AND ({ward:String} = '' OR x.ward_code = {ward:String})
-    AND ({platform:String} = '' OR toString(x.platform) = {platform:String})`, params(p, s))
+    AND ({platform:String} = '' OR toString(x.platform) = {platform:String})
+    AND ({topic:String} = '' OR x.topic = {topic:String})`, params(p, s))
 	return map[string]analytics.Value{
 		analytics.KeyPostsVolume:         count(x.Posts),
 		analytics.KeyPostNegativeShare:   rate(x.Negative, x.Posts),

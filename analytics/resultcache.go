@@ -42,10 +42,9 @@ var rankSources = []string{"dossiers", "petitions", "procedures", "units",
 // kpiSources are the tables of the cached kpi_* queries of each stream (kpi.go, kpiReads);
 // a KPI call fingerprints only its stream's, which keeps the read of system.parts short.
 var kpiSources = map[models.Stream][]string{
-	models.StreamDossiers: {"dossiers", "dossier_intake_daily", "dossier_outcome_daily", "dossier_processing_daily",
-		"dossier_due_daily", "dossier_end_due_daily"},
-	models.StreamPetitions: {"petitions", "petition_intake_daily", "petition_outcome_daily", "petition_close_detail_daily",
-		"petition_reopen_daily", "petition_due_daily", "petition_end_due_daily"},
+	models.StreamDossiers:  {"dossiers", "dossier_kpi_cube", "dossier_outcome_daily", "dossier_processing_daily"},
+	models.StreamPetitions: {"petitions", "petition_kpi_cube", "petition_handling_cube"},
+	models.StreamPosts:     {"post_kpi_cube"},
 }
 
 const resultCacheSize = 1024

@@ -84,7 +84,10 @@ func SeriesOfWith(ctx context.Context, q Querier, metric string, p models.Period
 	if s.Unit != "" && m.parts&unitBlind != 0 {
 		return Series{}, &models.FieldError{Field: "unit", Message: fmt.Sprintf("%s cannot be filtered by unit: the handling unit is not known at reception", metric)}
 	}
-	figs, err := loadFigures(ctx, q, request{p: p, grain: g, s: s, o: o}, m.parts)
+	// The rows go through the exact result cache (resultcache.go) under the fingerprints of the
+	// stream's sources, read once before any data.
+	w := readWatermarks(ctx, q, kpiSources[m.source])
+	figs, err := loadFigures(ctx, q, request{p: p, grain: g, s: s, o: o, w: w}, m.parts)
 	if err != nil {
 		return Series{}, err
 	}
