@@ -40,9 +40,11 @@ run: deps-run build ## serve on the embedded engine with a year of simulated dat
 # Fuzz targets run briefly in `make test` (their seed corpora also run in the plain test pass);
 # `make fuzz FUZZTIME=10m` runs each longer.
 FUZZTIME ?= 3s
-FUZZ_TARGETS := FuzzParseNDJSON FuzzParseCSV FuzzJSONDecoder FuzzLoadMapping FuzzMaskPII FuzzScoreSentiment FuzzTokenizeText
-# Targets of ./assistant/.
-FUZZ_ASSISTANT := FuzzParseQuestion FuzzGuard
+FUZZ_TARGETS := FuzzParseNDJSON FuzzParseCSV FuzzParseMappedCSV FuzzJSONDecoder FuzzLoadMapping FuzzMaskPII FuzzScoreSentiment FuzzTokenizeText
+# Targets of ./assistant/ (FuzzQuerySpec runs on the embedded engine).
+FUZZ_ASSISTANT := FuzzParseQuestion FuzzGuard FuzzQuerySpec
+# Targets of ./models/: the period parser (and the dashboard's from/to pair), the holiday calendar.
+FUZZ_MODELS := FuzzParsePeriod FuzzParseFromTo FuzzParseCalendar
 
 test: ## fetch deps, then go vet, all tests, and a brief run of every fuzz target (CI=true is passed through)
 	scripts/deps.sh all
@@ -52,7 +54,8 @@ test: ## fetch deps, then go vet, all tests, and a brief run of every fuzz targe
 
 fuzz: ## run every fuzz target for FUZZTIME (default 3s)
 	@GO="$(GO)" scripts/fuzz.sh $(FUZZTIME) ./pipeline/ $(FUZZ_TARGETS)
-	@GO="$(GO)" scripts/fuzz.sh $(FUZZTIME) ./assistant/ $(FUZZ_ASSISTANT)
+	@GO="$(GO)" CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" scripts/fuzz.sh $(FUZZTIME) ./assistant/ $(FUZZ_ASSISTANT)
+	@GO="$(GO)" scripts/fuzz.sh $(FUZZTIME) ./models/ $(FUZZ_MODELS)
 
 # The overview benchmark (bench/): loads BENCH_SCALE × a year of simulated Ho Chi Minh City into
 # BENCH_DATA once (reused by later runs with the same settings), then times every overview panel

@@ -445,12 +445,7 @@ func (l *Layer) maxLimit(s Spec) int {
 }
 
 // cut shortens an outside value for an error message.
-func cut(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func cut(s string) string { return cutText(s, 40) }
 
 func count(xs []string, x string) int {
 	n := 0

@@ -53,6 +53,10 @@ const (
 	PostTetDays    = 10 // DayPostTet: the days after the break
 )
 
+// maxTetBreakDays bounds a Tết break (the longest announced so far was 9 days): a mistyped year
+// in a break's last day would otherwise mark thousands of years day by day.
+const maxTetBreakDays = 30
+
 // Tet is one lunar new year: its first day and the official break around it (local midnights,
 // both days of the break included).
 type Tet struct {
@@ -119,6 +123,9 @@ func ParseCalendar(src []byte) (*Calendar, error) {
 	if f.DefaultTetBreak[0] > 0 || f.DefaultTetBreak[1] < 0 {
 		return nil, invalid("holidays.default_tet_break", "offsets %v must surround the first day of the lunar year", f.DefaultTetBreak)
 	}
+	if f.DefaultTetBreak[1]-f.DefaultTetBreak[0] >= maxTetBreakDays {
+		return nil, invalid("holidays.default_tet_break", "offsets %v make a break longer than %d days", f.DefaultTetBreak, maxTetBreakDays)
+	}
 	c := &Calendar{types: map[int64]DayType{}, first: f.Years[0].Year, last: f.Years[0].Year}
 	set := func(d time.Time, t DayType) {
 		// The break wins over everything, a public holiday over the weeks around Tết (1/1/2023
@@ -155,6 +162,9 @@ func ParseCalendar(src []byte) (*Calendar, error) {
 		}
 		if last.Before(first) || tet.Before(first) || tet.After(last) {
 			return nil, invalid(field+".tet_break", "the break %v must contain the lunar new year %s", y.TetBreak, y.LunarNewYear)
+		}
+		if last.Sub(first) >= maxTetBreakDays*24*time.Hour {
+			return nil, invalid(field+".tet_break", "the break %v is longer than %d days", y.TetBreak, maxTetBreakDays)
 		}
 		c.tets = append(c.tets, Tet{NewYear: tet, BreakFirst: first, BreakLast: last})
 		for k := PreTetDays + PreTetRampDays; k >= 1; k-- {
