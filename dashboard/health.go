@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -57,13 +58,23 @@ type spoolHealth struct {
 // health watches the engine and the spool. Safe for concurrent use.
 type health struct {
 	db    Pinger
-	spool SpoolStats // nil: no ingest
-	now   func() time.Time
+	spool SpoolStats       // nil: no ingest
+	now   func() time.Time // the server's clock, for reusing a ping result
 	log   interface{ Warn(string, ...any) }
+	// behind is the backlog age past which delivery counts as behind (degradedBacklog; tests
+	// shorten it). The backlog is measured on the wall clock, as the spool stamps its segments.
+	behind atomic.Int64 // nanoseconds
 
 	mu        sync.Mutex // held during a ping, so concurrent pages wait for one ping
 	checkedAt time.Time
 	engineErr error
+}
+
+// newHealth watches db and spool (nil: no ingest).
+func newHealth(db Pinger, spool SpoolStats, now func() time.Time, log interface{ Warn(string, ...any) }) *health {
+	h := &health{db: db, spool: spool, now: now, log: log}
+	h.behind.Store(int64(degradedBacklog))
+	return h
 }
 
 // engine pings the engine, reusing a result younger than healthTTL unless fresh is set.
@@ -97,7 +108,7 @@ func (h *health) state(ctx context.Context, fresh bool) healthState {
 		sh := &spoolHealth{Bytes: s.Bytes, MaxBytes: s.MaxBytes, Segments: s.Segments, Failures: s.Failures,
 			WriteFailing: s.WriteError != ""}
 		if !s.OldestSealedAt.IsZero() {
-			sh.BacklogSeconds = h.now().Sub(s.OldestSealedAt).Seconds()
+			sh.BacklogSeconds = time.Since(s.OldestSealedAt).Seconds()
 		}
 		if !s.LastErrorAt.IsZero() {
 			sh.LastErrorAt = &s.LastErrorAt
@@ -110,7 +121,7 @@ func (h *health) state(ctx context.Context, fresh bool) healthState {
 			// With the engine down, "unreachable" already says why delivery fails.
 			st.Reasons = append(st.Reasons, reasonDeliveryFailing)
 		}
-		if sh.BacklogSeconds >= degradedBacklog.Seconds() {
+		if !s.OldestSealedAt.IsZero() && time.Since(s.OldestSealedAt) >= time.Duration(h.behind.Load()) {
 			st.Reasons = append(st.Reasons, reasonDeliveryBehind)
 		}
 		if sh.WriteFailing {
@@ -176,7 +187,7 @@ func (h *health) register(reg *prometheus.Registry) {
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "govpulse_spool_backlog_seconds", Help: "Age of the oldest spool segment waiting for delivery (0: none)."},
 				func() float64 {
 					if at := h.spool.Stats().OldestSealedAt; !at.IsZero() {
-						return h.now().Sub(at).Seconds()
+						return time.Since(at).Seconds()
 					}
 					return 0
 				}))

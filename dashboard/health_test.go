@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -238,8 +239,15 @@ func TestDegradedBanner(t *testing.T) {
 		if r.code != http.StatusOK || !slices.Equal(r.Reasons, []string{reasonDeliveryFailing}) || r.Spool == nil || r.Spool.Segments == 0 {
 			t.Errorf("readyz with delivery failing: %d %s, want 200, delivery_failing, a backlog", r.code, r.raw)
 		}
-		if banner := bannerOf(b.get("/?lang=en").body); !strings.Contains(banner, en.T("health.delivery_failing")) {
-			t.Errorf("banner with delivery failing: %q", banner)
+		// The backlog limit shortened below the waiting segment's age: delivery is behind too.
+		fe.s.health.behind.Store(int64(time.Millisecond))
+		defer fe.s.health.behind.Store(int64(degradedBacklog))
+		if r := fe.readyz(); !slices.Equal(r.Reasons, []string{reasonDeliveryFailing, reasonDeliveryBehind}) {
+			t.Errorf("readyz with a backlog past the limit: %s, want delivery_failing and delivery_behind", r.raw)
+		}
+		if banner := bannerOf(b.get("/?lang=en").body); !strings.Contains(banner, en.T("health.delivery_failing")) ||
+			!strings.Contains(banner, en.T("health.delivery_behind")) {
+			t.Errorf("banner with delivery failing and behind: %q", banner)
 		}
 		fe.fault.FailEvery(0)
 		fe.waitFor("the backlog to drain", func(s pipeline.SpoolStats) bool { return s.Segments == 0 && s.Failures == 0 })
@@ -316,6 +324,31 @@ func TestDegradedBanner(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSpoolNearlyFull fills a real spool past 90 % of its bytes: /readyz says so, and says
+// nothing once the spool is delivered.
+func TestSpoolNearlyFull(t *testing.T) {
+	sp, err := pipeline.OpenSpool(t.TempDir(), pipeline.SpoolOptions{MaxBytes: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHealth(fakeDB{}, sp, time.Now, slog.New(slog.DiscardHandler))
+	if st := h.state(context.Background(), true); st.Degraded {
+		t.Fatalf("empty spool: %+v", st)
+	}
+	if err := sp.Append([]pipeline.Record{{Stream: "dossiers", Payload: make([]byte, 900)}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.state(context.Background(), true); !slices.Equal(st.Reasons, []string{reasonSpoolNearlyFull}) || !st.EngineUp {
+		t.Errorf("spool at %d of 1000 bytes: %+v, want spool_nearly_full only", sp.Stats().Bytes, st)
+	}
+	if err := sp.Close(context.Background(), func(context.Context, pipeline.Segment) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.state(context.Background(), true); st.Degraded {
+		t.Errorf("delivered spool: %+v", st)
+	}
 }
 
 // TestIngestTokenOutlivesAnOutage: a token the store confirmed within tokenStaleTTL keeps

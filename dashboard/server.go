@@ -97,7 +97,7 @@ func newServer(opts Options) (*Server, *gin.Engine) {
 		audit:    store.Audit{DB: opts.DB},
 		limiter:  newLoginLimiter(opts.Now),
 		rankings: analytics.Rankings,
-		health:   &health{db: opts.DB, spool: opts.Spool, now: opts.Now, log: opts.Logger},
+		health:   newHealth(opts.DB, opts.Spool, opts.Now, opts.Logger),
 	}
 	s.health.register(opts.Metrics.reg)
 	s.sessions = newSessionCache(store.Sessions{DB: opts.DB}, s.users, opts.Now)

@@ -109,7 +109,7 @@ type Spool struct {
 	curSince time.Time
 	seq      uint64
 	sealed   []string    // sealed segment names, oldest first
-	sealedAt []time.Time // when each sealed segment was sealed (found, for segments of a past run)
+	sealedAt []time.Time // when each sealed segment was sealed (last written, for those of a past run)
 	total    int64       // bytes of every segment on disk
 	closed   bool
 	wake     chan struct{}
@@ -151,8 +151,12 @@ func OpenSpool(dir string, opts SpoolOptions) (*Spool, error) {
 			os.Remove(path)
 			continue
 		}
+		at := time.Now()
+		if info, err := os.Stat(path); err == nil {
+			at = info.ModTime() // its last acknowledged write: the backlog's age survives a restart
+		}
 		s.sealed = append(s.sealed, name)
-		s.sealedAt = append(s.sealedAt, time.Now())
+		s.sealedAt = append(s.sealedAt, at)
 		s.total += size
 	}
 	if len(s.sealed) > 0 {

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -24,5 +26,32 @@ func TestRetryJitter(t *testing.T) {
 	o := SpoolOptions{RetryMin: time.Second, RetryMax: time.Millisecond}.withDefaults()
 	if o.RetryMax != time.Second {
 		t.Errorf("RetryMax below RetryMin: got %v, want it raised to RetryMin", o.RetryMax)
+	}
+}
+
+// TestSpoolBacklogAgeSurvivesRestart: a segment left by a past run counts as waiting since its
+// last write, not since the reopen, so a long outage across a restart still shows as behind.
+func TestSpoolBacklogAgeSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenSpool(dir, SpoolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Append(recs("dossiers", 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	written := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(filepath.Join(dir, "00000000000000000001.seg"), written, written); err != nil {
+		t.Fatal(err)
+	}
+	again, err := OpenSpool(dir, SpoolOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := again.Stats(); st.Segments != 1 || !st.OldestSealedAt.Equal(written) {
+		t.Errorf("reopened stats = %+v, want 1 segment waiting since %v", st, written)
 	}
 }

@@ -47,7 +47,10 @@ func unreachable(location string, err error) error {
 func isTransportError(err error) bool {
 	var ex *clickhouse.Exception
 	var ee *EngineError
-	if errors.As(err, &ex) || errors.As(err, &ee) {
+	// The caller's own deadline or cancellation is not the server's fault (context errors
+	// also satisfy net.Error).
+	if errors.As(err, &ex) || errors.As(err, &ee) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return false
 	}
 	var ne net.Error

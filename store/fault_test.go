@@ -3,7 +3,12 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,5 +51,26 @@ func TestQueryPastItsLimit(t *testing.T) {
 	}
 	if err != nil && !strings.Contains(err.Error(), "not a timeout") {
 		t.Errorf("throwIf: %v, want the engine's message", err)
+	}
+}
+
+// TestUnreachableIsTransportOnly: only a failed connection is ErrUnreachable; an engine's answer
+// and the caller's own deadline are not.
+func TestUnreachableIsTransportOnly(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, true},
+		{"reset", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{"eof", fmt.Errorf("handshake: %w", io.EOF), true},
+		{"engine", &store.EngineError{Code: 60, Message: "Unknown table"}, false},
+		{"own deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), false},
+		{"cancelled", context.Canceled, false},
+	} {
+		if got := errors.Is(store.Unreachable("[127.0.0.1:9000]", c.err), store.ErrUnreachable); got != c.want {
+			t.Errorf("%s: unreachable = %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -75,7 +75,7 @@ func (f *FaultDB) SetSlow(slow bool) {
 	f.mu.Unlock()
 }
 
-// Inserts is the number of Insert calls seen; Failed lists the tables whose insert a fault hit.
+// Inserts is the number of Insert calls seen.
 func (f *FaultDB) Inserts() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -1,0 +1,4 @@
+package store
+
+// Unreachable exposes unreachable to the external tests.
+var Unreachable = unreachable
