@@ -15,19 +15,20 @@ import (
 )
 
 // KPIs for a period and a scope, each beside the previous period and the same period last year
-// (DOMAIN §5: "this week vs last and vs last year"). The numbers come from the daily rollups of
-// sql/migrations/0005_rollups.sql and 0012_kpi_rollups.sql, which are exact by their ingest
-// contracts; the queries filter the rollups' first key column (day) directly. The one exception
-// is satisfaction, read from the latest-state tables (dossiers / petitions FINAL) filtered on
-// received_at, their key's first column: ratings arrive after the end event and no event
-// records them, so no rollup can count them exactly.
+// (DOMAIN §5: "this week vs last and vs last year"). The numbers come from the rollups of
+// sql/migrations/0005_rollups.sql, 0012_kpi_rollups.sql and the cubes of 0014_kpi_cubes.sql,
+// which are exact by their ingest contracts. A cube holds each scope of the dashboard as its own
+// grouping, so a panel reads one key prefix (the scope) and a range of days, a few rows per day,
+// instead of filtering rollups that keep every dimension. Two reads are of the latest-state
+// tables (dossiers / petitions FINAL) filtered on received_at, their key's first column:
+// satisfaction (ratings arrive after the end event and no event records them) and the dossiers
+// still open, whose effective due time moves with each supplement pause (the open-overdue card).
 //
-// The rows of every dossier and petition query are kept in the exact result cache of
-// resultcache.go, keyed by handle, query, period, scope and grain and valid while the partitions
-// the query reads are unchanged (kpiReads: the months of the period for dossiers / petitions
-// FINAL, its years for a rollup, every partition for the open-at-period-end flows), under
-// fingerprints read before the data. The open flows of the three compared periods are read once,
-// up to the latest end.
+// The rows of every query are kept in the exact result cache of resultcache.go, keyed by handle,
+// query, period, scope and grain and valid while the partitions the query reads are unchanged
+// (kpiReads: the months of the period for dossiers / petitions FINAL, its years for a rollup,
+// every partition for the open-at-period-end flows), under fingerprints read before the data.
+// The open flows of the three compared periods are read once, up to the latest end.
 //
 // The same query files and the same figure-to-value rules serve SeriesOf (series.go): a KPI is
 // its series with one bucket spanning the whole period.
@@ -338,7 +339,9 @@ var metrics = []metricDef{
 //     before the effective due date) and the on-time rate ((early + on due) / ended, DOMAIN §3:
 //     end ≤ due plus supplement pauses, at most one supplement request);
 //   - open and open-overdue at the end of the period (received before p.To and not ended
-//     before it; overdue: of those, due_at before p.To, pauses not counted);
+//     before it; overdue: of those, the effective due time — due_at plus the supplement
+//     pauses, DOMAIN §3, as known now — before p.To: the rule of OverdueDossiers, whose total
+//     at p.To differs only by the dossiers received more than OverdueLookbackDays before);
 //   - the online submission share (online received / received), the online payment share (paid
 //     online / fee-bearing ended), the digitised and e-result shares of ended dossiers;
 //   - mean, median and p90 processing days of ended dossiers, net of supplement pauses (the

@@ -13,12 +13,11 @@ import (
 	"github.com/govpulse/govpulse/store"
 )
 
-// The exact result cache of the queries that read the latest-state tables (FINAL), which the
-// rollups cannot replace: ratings and sync times arrive without an event and open dossiers are
-// judged at the period end. The ranking (most of its time is rank_dossiers.sql reading dossiers
-// FINAL, twice: the period and the previous one) keeps the rows of each rank_* query — before
-// any index configuration is applied —, the KPIs those of kpi_dossier_satisfaction.sql and
-// kpi_petition_satisfaction.sql (dossiers / petitions FINAL). They are kept in memory and reused
+// The exact result cache of the ranking, KPI and series queries. The ranking (most of its time
+// is rank_dossiers.sql reading dossiers FINAL, twice: the period and the previous one) keeps the
+// rows of each rank_* query — before any index configuration is applied —, the KPIs and series
+// those of each kpi_* query (kpi.go: the cubes and rollups, and the latest-state reads that no
+// rollup can replace: ratings, the dossiers still open). They are kept in memory and reused
 // while they are provably the same:
 //
 //   - the fingerprint of the table partitions the query reads is unchanged (rank_state.sql: the
@@ -40,7 +39,8 @@ var rankSources = []string{"dossiers", "petitions", "procedures", "units",
 	"dossier_intake_daily", "dossier_outcome_daily", "petition_outcome_daily"}
 
 // kpiSources are the tables of the cached kpi_* queries of each stream (kpi.go, kpiReads);
-// a KPI call fingerprints only its stream's, which keeps the read of system.parts short.
+// a KPI or series call fingerprints only its stream's, which keeps the read of system.parts
+// short.
 var kpiSources = map[models.Stream][]string{
 	models.StreamDossiers:  {"dossiers", "dossier_kpi_cube", "dossier_outcome_daily", "dossier_processing_daily"},
 	models.StreamPetitions: {"petitions", "petition_kpi_cube", "petition_handling_cube"},

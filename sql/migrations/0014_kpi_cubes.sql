@@ -23,8 +23,9 @@
 --   table                       measures (by the day they count from)
 --   dossier_kpi_cube            received, online (reception day); ended (end day; withdrawn
 --                               included: the open flows); ended_after_due (max of reception day and
---                               effective due day) and ended_done (max of end day and effective due
---                               day), terminal events only, with the pauses as at the end
+--                               effective due day) and ended_done (end day) of the dossiers that
+--                               ended on a later day than their effective due day (pauses as at the
+--                               end; for the others both would fall on the due day and cancel)
 --   petition_kpi_cube           received (reception day) and due (due day) of the 'new' event;
 --                               closed and on_time (first-closure day); end_due (max of first-closure
 --                               day and due day); reopened (first-reopening day)
@@ -36,8 +37,8 @@
 -- Open overdue dossiers at a midnight T (analytics, kpi_dossier_open.sql), by effective due date
 -- like the overdue list: those still open now are read from dossiers FINAL (the pauses known now),
 -- and a dossier that has ended was open and past its effective due at T when
--- max(reception, effective due) < T ≤ max(end, effective due): ended_after_due before T minus
--- ended_done before T.
+-- max(reception day, effective due day) < T's day ≤ its end day (possible only when it ended
+-- after its effective due day): ended_after_due before T minus ended_done before T.
 --
 -- The 0012 tables these replace (read only by the KPI queries) are dropped with their views, so
 -- ingest feeds four views instead of nine: dossier_due_daily, dossier_end_due_daily,
@@ -90,9 +91,11 @@ FROM
         s.unit_code AS unit, s.ward_code AS ward, s.field AS fld,
         if(s.status = 'received',
             [(toDate(s.received_at), 1, toUInt8(s.channel = 'online'), 0, 0, 0)],
-            [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0),
-             (greatest(toDate(s.received_at), toDate(s.effective_due_at)), 0, 0, 0, 1, 0),
-             (greatest(toDate(assumeNotNull(s.ended_at)), toDate(s.effective_due_at)), 0, 0, 0, 0, 1)]) AS ks
+            if(toDate(s.effective_due_at) < toDate(assumeNotNull(s.ended_at)),
+                [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0),
+                 (greatest(toDate(s.received_at), toDate(s.effective_due_at)), 0, 0, 0, 1, 0),
+                 (toDate(assumeNotNull(s.ended_at)), 0, 0, 0, 0, 1)],
+                [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0)])) AS ks
     FROM {{local "dossier_events"}} AS s
     -- One 'received' and at most one terminal event per dossier (0002 contract).
     WHERE s.status IN ('received', 'completed', 'returned', 'rejected', 'withdrawn')
@@ -120,9 +123,11 @@ FROM
         s.unit_code AS unit, s.ward_code AS ward, s.field AS fld,
         if(s.status = 'received',
             [(toDate(s.received_at), 1, toUInt8(s.channel = 'online'), 0, 0, 0)],
-            [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0),
-             (greatest(toDate(s.received_at), toDate(s.effective_due_at)), 0, 0, 0, 1, 0),
-             (greatest(toDate(assumeNotNull(s.ended_at)), toDate(s.effective_due_at)), 0, 0, 0, 0, 1)]) AS ks
+            if(toDate(s.effective_due_at) < toDate(assumeNotNull(s.ended_at)),
+                [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0),
+                 (greatest(toDate(s.received_at), toDate(s.effective_due_at)), 0, 0, 0, 1, 0),
+                 (toDate(assumeNotNull(s.ended_at)), 0, 0, 0, 0, 1)],
+                [(toDate(assumeNotNull(s.ended_at)), 0, 0, 1, 0, 0)])) AS ks
     FROM {{local "dossier_events"}} AS s
     WHERE s.status IN ('received', 'completed', 'returned', 'rejected', 'withdrawn')
 ) AS e

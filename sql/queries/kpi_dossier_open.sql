@@ -7,10 +7,11 @@
 -- days < T:
 --   in               dossiers received, by reception day (dossier_kpi_cube, 0014)
 --   out              dossiers ended (withdrawn included: no longer open), by end day
---   ended_after_due  ended dossiers by the later of reception day and effective due day
---   ended_done       ended dossiers by the later of end day and effective due day: an ended
---                    dossier was open and overdue at T exactly when ended_after_due < T <=
---                    ended_done (effective due with the pauses as at its end)
+--   ended_after_due  dossiers that ended on a later day than their effective due day (pauses
+--                    as at the end), by the later of reception day and effective due day
+--   ended_done       the same dossiers by end day: an ended dossier was open and overdue at T
+--                    exactly when its ended_after_due day < T <= its ended_done day (never
+--                    when it ended by its effective due day)
 --   open_due         dossiers open now (latest status not terminal, dossiers FINAL; the status
 --                    skip index of 0002 skips the granules of old months) by the later of
 --                    reception day and effective due day (the pauses known now, as the list):
