@@ -18,7 +18,7 @@ RUN_ARGS ?=
 # path that scripts/deps.sh fills (evaluated lazily, only by the targets that use it).
 CHDB_LIB = $(or $(GOVPULSE_CHDB_LIB),$(shell scripts/deps.sh chdb-path))
 
-.PHONY: help deps deps-run build run test fuzz bench golden fmt vet clean
+.PHONY: help deps deps-run build run test fuzz bench soak golden fmt vet clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -70,6 +70,18 @@ BENCH_ARGS  ?=
 bench: deps build ## load simulated data and time the overview panels vs base-table SQL (BENCH_SCALE=6, BENCH_DATA=./bench-data), then run every Go benchmark once
 	GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) run ./bench -bin $(BIN) -data "$(BENCH_DATA)" -scale $(BENCH_SCALE) -days $(BENCH_DAYS) $(BENCH_ARGS)
 	CI="$${CI:-}" GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 120m ./...
+
+# The soak test (bench/load): a fresh `govpulse serve --demo` on a temporary data dir, SOAK_USERS
+# dashboard users and SOAK_RATE ingested records a second for SOAK_DURATION; prints a row every 10 s
+# (req/s, p50/p99, errors, ingest, RSS and Go heap), then p50/p99 per route class, acknowledged vs
+# stored records and the memory growth after the 2-minute warm-up.
+SOAK_DURATION ?= 10m
+SOAK_USERS    ?= 50
+SOAK_RATE     ?= 200
+SOAK_ARGS     ?=
+
+soak: deps-run build ## 10 min of ingest (200 records/s) + 50 dashboard users on a fresh serve --demo: latency, errors, acked vs stored, memory over time
+	GOVPULSE_CHDB_LIB="$(CHDB_LIB)" $(GO) run ./bench/load -serve $(BIN) -users $(SOAK_USERS) -ingest-rate $(SOAK_RATE) -duration $(SOAK_DURATION) $(SOAK_ARGS)
 
 # Only packages whose tests declare the -update flag get it: a test binary without the flag would
 # stop with "flag provided but not defined".
