@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -208,8 +209,22 @@ func TestAskStreamError(t *testing.T) {
 func TestAskEndToEnd(t *testing.T) {
 	ctx := context.Background()
 	c := newAskServer(t, func(db store.DB) Assistant {
-		if err := db.Exec(ctx, `INSERT INTO dossier_intake_daily (day, unit_code, ward_code, field, channel, online_level, received)
-		VALUES ('2025-10-05', 'U1', '25747', 'f1', 'online', 'full', 4), ('2025-10-20', 'U1', '25747', 'f1', 'online', 'full', 3)`, nil); err != nil {
+		// Base rows (4 dossiers on 5 Oct, 3 on 20 Oct), so every rollup the assistant and the
+		// briefing's KPIs read is filled by the engine's views, as in production.
+		var dossiers []models.Dossier
+		var events []models.DossierEvent
+		for i, day := range []int{5, 5, 5, 5, 20, 20, 20} {
+			at := time.Date(2025, 10, day, 9, i, 0, 0, models.Location)
+			d := models.Dossier{ID: fmt.Sprintf("ASK-%d", i), ProcedureCode: "1.000001", ProcedureName: "Cấp phiếu lý lịch tư pháp", Field: "f1",
+				UnitCode: "U1", UnitName: "U1", WardCode: "25747", Channel: "online", OnlineLevel: "full", Status: string(models.DossierReceived),
+				ReceivedAt: at, DueAt: at.AddDate(0, 0, 5), UpdatedAt: at, Version: uint64(at.UnixMilli()), IngestedAt: at, Source: "test"}
+			dossiers = append(dossiers, d)
+			events = append(events, d.Event(models.DossierReceived, at))
+		}
+		if err := db.Insert(ctx, "dossiers", dossiers); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Insert(ctx, "dossier_events", events); err != nil {
 			t.Fatal(err)
 		}
 		a, err := assistant.New(ctx, assistant.Options{DB: db})
