@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -441,5 +442,13 @@ func (l *LLM) sentence(ctx context.Context, ans Answer, question, lang string) (
 	if bad := allowed.unknown(out); len(bad) > 0 {
 		return "", fmt.Errorf("%w: answer has numbers not in the result: %s", ErrLLM, strings.Join(bad, ", "))
 	}
+	if sqlInProse.MatchString(out) {
+		// The rows may carry citizens' text that tells the model what to write (prompt
+		// injection); an answer sentence never needs a statement.
+		return "", fmt.Errorf("%w: answer sentence holds an SQL statement", ErrLLM)
+	}
 	return out, nil
 }
+
+// sqlInProse finds an SQL statement in an answer sentence.
+var sqlInProse = regexp.MustCompile(`(?i)\b(DROP|TRUNCATE|ALTER|CREATE|RENAME)\s+(TABLE|DATABASE|VIEW|USER)\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b|\bUPDATE\s+\S+\s+SET\b|\bSELECT\b[^.;]{0,200}?\bFROM\b|\bGRANT\b[^;]{0,80}?\bON\b`)

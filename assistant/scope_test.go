@@ -148,3 +148,30 @@ func TestAskLLMConfinedToScope(t *testing.T) {
 		t.Errorf("scope_refused rows in assistant_log = %v, %v; want the refused run_sql calls", n, err)
 	}
 }
+
+// TestAnswerSentenceRefusesSQL: a sentence that carries a statement (a prompt injection in the
+// rows obeyed) is dropped for the template sentence; ordinary sentences pass.
+func TestAnswerSentenceRefusesSQL(t *testing.T) {
+	for _, s := range []string{"DROP TABLE dossiers", "Đã chạy: delete from users where 1", "select password_hash from users;",
+		"INSERT INTO wards VALUES (1)", "alter table audit_log delete where 1", "GRANT ALL ON *.* TO x"} {
+		if !sqlInProse.MatchString(s) {
+			t.Errorf("%q passes", s)
+		}
+	}
+	for _, s := range []string{"Phường Thủ Dầu Một dẫn đầu với 7 hồ sơ.", "Ward Thủ Dầu Một was selected most often: 7 dossiers.",
+		"Số hồ sơ bị từ chối (drop) giảm 5%.", "Update: 7 dossiers from the ward."} {
+		if sqlInProse.MatchString(s) {
+			t.Errorf("%q is refused", s)
+		}
+	}
+	db := migrated(t)
+	seedFixture(t, db)
+	a, f := setup(t, db, LLMOptions{}, toolCall(ToolQuerySpec, goodSpec), text("DROP TABLE dossiers; SELECT password_hash FROM users"))
+	ans, err := a.Ask(context.Background(), "Số hồ sơ tiếp nhận theo phường tháng 10/2025", "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.requests()) != 2 || ans.Mode != "llm" || ans.Text == "" || strings.Contains(ans.Text, "DROP") {
+		t.Errorf("sentence %q (mode %s, %d requests); want the template sentence", ans.Text, ans.Mode, len(f.requests()))
+	}
+}
