@@ -112,7 +112,8 @@ func OpenServer(ctx context.Context, opts ServerOptions) (*Server, error) {
 			conn.Close()
 		}
 		if isTransportError(err) {
-			return nil, unreachable(location, err)
+			// Matches ErrUnreachable; the message still says what was being done.
+			return nil, fmt.Errorf("store: connect ClickHouse server %s: %w (%w)", location, err, ErrUnreachable)
 		}
 		return nil, fmt.Errorf("store: connect ClickHouse server %s: %w", location, engineError(err))
 	}
