@@ -85,14 +85,10 @@ func cachedAlerts(k alertCacheKey, state uint64) ([]Alert, bool) {
 func cacheAlerts(k alertCacheKey, state uint64, alerts []Alert) {
 	alertCache.mu.Lock()
 	defer alertCache.mu.Unlock()
-	if alertCache.entries == nil {
-		alertCache.entries = map[alertCacheKey]alertCacheEntry{}
-	}
-	if _, ok := alertCache.entries[k]; !ok && len(alertCache.entries) >= alertCacheSize {
-		for old := range alertCache.entries { // drop any one entry
-			delete(alertCache.entries, old)
-			break
-		}
+	// Full: start again (the entries are a few periods and scopes a dashboard asks for; an old
+	// period's entry is stale once new data arrives anyway).
+	if alertCache.entries == nil || len(alertCache.entries) >= alertCacheSize {
+		alertCache.entries = make(map[alertCacheKey]alertCacheEntry, alertCacheSize)
 	}
 	alertCache.entries[k] = alertCacheEntry{state: state, alerts: cloneAlerts(alerts)}
 }

@@ -2,7 +2,6 @@ package analytics_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	sqlfiles "github.com/govpulse/govpulse/sql"
@@ -21,7 +20,7 @@ WHERE d.due_at >= toDateTime({from:Date}, 'Asia/Ho_Chi_Minh') AND d.due_at < toD
 GROUP BY day, a`
 
 // lateRefSQL is alert_drivers_late over the latest-state table.
-const lateRefSQL = `SELECT d.unit_code AS unit, d.procedure_code AS code, toString(toDate(d.due_at)) AS due,
+const lateRefSQL = `SELECT d.unit_code AS unit, d.procedure_code AS code, any(d.procedure_name) AS name, toString(toDate(d.due_at)) AS due,
 	countIf(NOT ifNull(d.ended_on_time, false)) AS n
 FROM dossiers AS d FINAL
 WHERE d.unit_code IN {units:Array(String)} AND d.status != 'withdrawn'
@@ -92,34 +91,35 @@ func TestAlertRollupsEqualBaseTables(t *testing.T) {
 		GROUP BY unit_code ORDER BY count() DESC, unit_code LIMIT 4`, nil); err != nil || len(units) != 4 {
 		t.Fatalf("busiest units: %v (%v)", units, err)
 	}
-	type lateRow struct {
-		Unit string `ch:"unit"`
-		Code string `ch:"code"`
-		Name string `ch:"name"`
-		Due  string `ch:"due"`
+	// Both answers keyed by unit, procedure and due day (the rollup's name of the procedure too).
+	keyed := func(q string) string {
+		return "SELECT concat(unit, ' ', code, ' ', due) AS k, n, name FROM (" + q + ")"
+	}
+	type keyedRow struct {
+		K    string `ch:"k"`
 		N    uint64 `ch:"n"`
+		Name string `ch:"name"`
 	}
 	params := store.Params{"units": units, "bfrom": "2025-07-01", "to": "2025-10-20"}
-	var got, want []lateRow
-	if err := db.Query(ctx, &got, query("alert_drivers_late"), params); err != nil {
+	var got, want []keyedRow
+	if err := db.Query(ctx, &got, keyed(query("alert_drivers_late")), params); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Query(ctx, &want, lateRefSQL, params); err != nil {
+	if err := db.Query(ctx, &want, keyed(lateRefSQL), params); err != nil {
 		t.Fatal(err)
 	}
-	key := func(r lateRow) string { return fmt.Sprint(r.Unit, " ", r.Code, " ", r.Due) }
-	byKey := map[string]uint64{}
+	byKey, names := map[string]uint64{}, map[string]string{}
 	var n uint64
 	for _, w := range want {
-		byKey[key(w)] = w.N
+		byKey[w.K], names[w.K] = w.N, w.Name
 		n += w.N
 	}
 	if len(got) != len(want) || n < 20 {
 		t.Errorf("drivers: %d rows from the rollup, %d from dossiers FINAL (%d late dossiers)", len(got), len(want), n)
 	}
 	for _, g := range got {
-		if g.N != byKey[key(g)] || g.Name == "" {
-			t.Errorf("drivers: rollup %+v, dossiers FINAL %d late", g, byKey[key(g)])
+		if g.N != byKey[g.K] || g.Name == "" || g.Name != names[g.K] {
+			t.Errorf("drivers: rollup %+v, dossiers FINAL %d late (%s)", g, byKey[g.K], names[g.K])
 		}
 	}
 }
