@@ -20,8 +20,11 @@ import (
 // category's share) so that a series with no history does not alarm on its first case, and with
 // its most extreme week left out so that last month's incident does not hide this month's.
 // Counts are tested against a quasi-Poisson distribution: the Poisson law of count/φ with mean
-// expected/φ, where φ ≥ 1 is the overdispersion measured on the baseline weeks, inflated by the
-// uncertainty of the level. Small wards therefore need several cases, not one, to alarm.
+// expected/φ, where φ ≥ 1 is the overdispersion measured on the baseline weeks — for a window
+// expecting fewer events than the weeks it was measured on, only its negative-binomial share
+// (overdispersion.at), so a window expecting a fraction of an event is tested nearly as Poisson —
+// inflated by the uncertainty of the level. Small wards therefore need several cases, not one,
+// to alarm.
 
 // DayModel is the day-factor model of one stream. The factor of an ordinary day is
 // Weekday[wd], times MonthEnd in the last four days of a month; holidays and the Tết break
