@@ -106,6 +106,10 @@ const (
 	historyDays = 420
 	// maxAlertDays is the longest window an alert covers; longer periods are cut into weeks.
 	maxAlertDays = 7
+	// countBack is how many days before a tested week the windows of the count series may
+	// start: a spike that began on Saturday and peaks on Monday is one window, not two halves
+	// each too small to alarm.
+	countBack = 2
 	// MaxAlertPeriodDays bounds the period DetectAlerts accepts.
 	MaxAlertPeriodDays = 92
 	// falseAlarmBudget is the false alarms a week each family of series (petitions, posts,
@@ -158,14 +162,14 @@ type rule struct {
 }
 
 var (
-	rulePetitions = rule{kind: AlertPetitionSurge, stream: models.StreamPetitions, minRatio: 2.5, minExcess: 3}
+	rulePetitions = rule{kind: AlertPetitionSurge, stream: models.StreamPetitions, minRatio: 2.5, minExcess: 4}
 	rulePosts     = rule{kind: AlertNegativePosts, stream: models.StreamPosts, minRatio: 2.5, minExcess: 3}
 	// Late dossiers are counted on their due days; a window may start a week before the tested
 	// week (the week just ended is judged once its due times have run out). Late dossiers come in
 	// batches (one procedure's files held up together), hence the larger effect asked.
 	ruleLate  = rule{kind: AlertOverdueSurge, stream: models.StreamDossiers, minRatio: 3, minExcess: 6}
 	ruleDrop  = rule{kind: AlertIntakeDrop, stream: models.StreamDossiers, drop: true, maxRatio: 0.4, minExcess: 5, minExpected: 8}
-	ruleSurge = rule{kind: AlertIntakeSurge, stream: models.StreamDossiers, minRatio: 1.8, minExcess: 15}
+	ruleSurge = rule{kind: AlertIntakeSurge, stream: models.StreamDossiers, minRatio: 2, minExcess: 20}
 )
 
 // alertRow is a row of the alert_*.sql queries.
@@ -189,22 +193,24 @@ type driverRow struct {
 //
 // The period is cut into weeks from p.From (the last one shorter when p is not whole weeks);
 // each week is tested against the baseline of the eight weeks before it, on the daily rollups
-// (0005_rollups.sql): petitions per ward × category and per category city-wide
-// (petition_intake_daily); negative posts per ward × topic, per ward on every topic and per topic
-// city-wide (post_daily); dossiers received per unit, drops and surges (dossier_intake_daily);
-// and the dossiers of each unit that fell due on a day and were late (ended after the effective
-// due time, or still open past it at the period's end) against the unit's usual late share of
-// what fell due (dossiers, by the due day). Expected counts follow the day factors of the stream (weekdays,
-// month ends, holidays and Tết from the dated calendar), a year-on-year seasonal ratio when
-// there is a year of history, and the series' own level (baseline.go). Every window of one to
-// seven days of a week (late dossiers: also those reaching back a week) is scanned; the
-// most significant window of a series becomes its alert when it clears both the effect rule of
-// its kind (at least 2.5 times the expectation and three events more for petitions and posts;
-// three times and six more for late dossiers; 1.8 times and fifteen more for intake surges; 40% or
+// (0005_rollups.sql, 0013_alert_rollups.sql): petitions per ward × category and per category
+// city-wide (petition_intake_daily); negative posts per ward × topic, per ward on every topic and
+// per topic city-wide (post_daily); dossiers received per unit, drops and surges
+// (dossier_intake_daily); and the dossiers of each unit that fell due on a day (of due_at as
+// received) and were late (did not end on time: ended after the due time pushed back by
+// supplement pauses, or after two supplement requests, or still open past their day) against the
+// unit's usual late share of what fell due (dossier_late_daily; a day is judged once it is over).
+// Expected counts follow the day factors of the stream (weekdays, month ends, holidays and Tết
+// from the dated calendar), a year-on-year seasonal ratio when there is a year of history, and
+// the series' own level (baseline.go). Every window of one to seven days ending in a week and
+// starting at most two days before it (late dossiers: a week before it) is scanned; the most
+// significant window of a series becomes its alert when it clears both the effect rule of its
+// kind (at least 2.5 times the expectation and three events more for petitions and posts; three
+// times and six more for late dossiers; 1.8 times and fifteen more for intake surges; 40% or
 // less, five fewer, of at least eight expected for drops) and the score its family needs under
 // its false-alarm budget. A city-wide or all-topic alert mostly explained by finer alerts is
 // not repeated. A week with fewer than four weeks of data before it is not tested. Drivers come
-// from the rollups and, for dossiers, from dossier_events by its key (status, unit, time).
+// from the rollups and, for intake alerts, from dossier_events by its key (status, unit, time).
 //
 // p longer than MaxAlertPeriodDays is refused with an error matching models.ErrInvalid. The
 // scope filters the alerts: a ward keeps the alerts placed in it (Place: its petitions and
@@ -219,6 +225,13 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 		return nil, err
 	}
 	d := &detector{q: q, cal: cal, p: p, from: localMidnight(p.From), to: localMidnight(p.To)}
+	key := alertCacheKey{from: d.from, to: d.to, scope: s, cal: cal, today: time.Now().In(models.Location).Format(time.DateOnly)}
+	state, cacheable := alertState(ctx, q)
+	if cacheable {
+		if alerts, ok := cachedAlerts(key, state); ok {
+			return alerts, nil
+		}
+	}
 	d.origin = d.from.AddDate(0, 0, -(historyDays + baselineDays + 7))
 	d.n = d.index(d.to)
 	nm, err := loadNames(ctx, q)
@@ -267,6 +280,9 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 				return nil, err
 			}
 		}
+	}
+	if cacheable {
+		cacheAlerts(key, state, alerts)
 	}
 	return alerts, nil
 }
@@ -343,17 +359,16 @@ type detector struct {
 
 // lateRow is a row of alert_drivers_late.
 type lateRow struct {
-	Unit     string `ch:"unit"`
-	Code     string `ch:"code"`
-	Name     string `ch:"name"`
-	Due      string `ch:"due"`
-	Received string `ch:"received"`
-	N        uint64 `ch:"n"`
+	Unit string `ch:"unit"`
+	Code string `ch:"code"`
+	Name string `ch:"name"`
+	Due  string `ch:"due"`
+	N    uint64 `ch:"n"`
 }
 
 // loadLateDrivers reads the late dossiers that explain the overdue alerts among alerts with one
-// query: dossiers is sorted by receipt, so a query per alert would scan the same months FINAL
-// once per alert.
+// query over the late-dossier rollup (dossier_late_daily, 0013), from the earliest alert's
+// baseline to the latest alert's end.
 func (d *detector) loadLateDrivers(ctx context.Context, alerts []Alert) error {
 	var units []string
 	var from, to time.Time
@@ -392,15 +407,13 @@ func (d *detector) loadLateDrivers(ctx context.Context, alerts []Alert) error {
 }
 
 // lateDrivers sums the late rows of a's unit into its drivers by procedure: observed in the
-// alert's days, base in its baseline days, counting only dossiers received from 180 days before
-// the baseline to the alert's end (as alert_dossier_due prunes them).
+// alert's days, base in its baseline days.
 func (d *detector) lateDrivers(a Alert) []driverRow {
 	bfrom, from, to := a.Start.AddDate(0, 0, -baselineDays).Format(time.DateOnly), a.Start.Format(time.DateOnly), a.End.Format(time.DateOnly)
-	rfrom := a.Start.AddDate(0, 0, -baselineDays).AddDate(0, 0, -180).Format(time.DateOnly)
 	byCode := map[string]int{}
 	var out []driverRow
 	for _, r := range d.lateRows[a.Unit] {
-		if r.Due < bfrom || r.Due >= to || r.Received < rfrom || r.Received >= to {
+		if r.Due < bfrom || r.Due >= to {
 			continue
 		}
 		i, ok := byCode[r.Code]
@@ -678,21 +691,21 @@ func (d *detector) detectCounts(cs *countStream) []Alert {
 				obsW, expW = append(obsW, o), append(expW, x)
 			}
 		}
-		phi := dispersion(obsW, expW)
+		phi := dispersionOf(obsW, expW)
 		var tails []float64
 		for k, c := range cs.series {
 			if fit, ok := levels[k]; ok && fit.support > 0 {
-				tails = windowTails(tails, c, gf[k.b], fit.level, fit.support, phi, w, 0, cs.rule)
+				tails = windowTails(tails, c, gf[k.b], fit.level, fit.support, phi, w, countBack, cs.rule)
 			}
 		}
-		need := neededScore(tails, w, 0, cs.rule)
+		need := neededScore(tails, w, countBack, cs.rule)
 		var found []candidate
 		for k, c := range cs.series {
 			fit, ok := levels[k]
 			if !ok || fit.support <= 0 {
 				continue
 			}
-			if best, ok := scan(k, c, gf[k.b], fit.level, fit.support, phi, need, w, 0, cs.rule); ok {
+			if best, ok := scan(k, c, gf[k.b], fit.level, fit.support, phi, need, w, countBack, cs.rule); ok {
 				found = append(found, best)
 			}
 		}
@@ -814,20 +827,18 @@ func (r rule) maxDays() int {
 
 // windowTails appends, for every window of the week, the probability under the baseline of the
 // smallest count the rule would accept there: what the window costs in chance alarms.
-func windowTails(tails, c, f []float64, level, support, phi float64, w [2]int, back int, r rule) []float64 {
+func windowTails(tails, c, f []float64, level, support float64, phi overdispersion, w [2]int, back int, r rule) []float64 {
 	windows(w, back, r, f, func(a, e int) {
 		var fw float64
 		for i := a; i < e; i++ {
 			fw += f[i]
 		}
 		exp := level * fw
-		ph := phi * (1 + fw/support)
+		ph := phi.at(exp) * (1 + fw/support)
 		if r.drop {
-			if exp < r.minExpected {
-				return
+			if x := r.dropLimit(exp); x >= 0 {
+				tails = append(tails, lowerTail(x, exp, ph))
 			}
-			x := math.Floor(math.Min(r.maxRatio*exp, exp-r.minExcess))
-			tails = append(tails, lowerTail(x, exp, ph))
 			return
 		}
 		x := math.Ceil(math.Max(r.minRatio*exp, exp+r.minExcess))
@@ -861,7 +872,7 @@ func neededScore(tails []float64, w [2]int, back int, r rule) float64 {
 
 // scan tests every window of week w of one series (see windows) and returns the most
 // significant that passes the rule with at least score minScore.
-func scan(k key, c, f []float64, level, support, phi, minScore float64, w [2]int, back int, r rule) (candidate, bool) {
+func scan(k key, c, f []float64, level, support float64, phi overdispersion, minScore float64, w [2]int, back int, r rule) (candidate, bool) {
 	var best candidate
 	found := false
 	for a := w[0] - back; a < w[1]; a++ {
@@ -876,7 +887,7 @@ func scan(k key, c, f []float64, level, support, phi, minScore float64, w [2]int
 			if e <= w[0] || !r.passes(obs, exp) {
 				continue
 			}
-			ph := phi * (1 + fw/support)
+			ph := phi.at(exp) * (1 + fw/support)
 			var tail float64
 			if r.drop {
 				tail = lowerTail(obs, exp, ph)
@@ -892,10 +903,19 @@ func scan(k key, c, f []float64, level, support, phi, minScore float64, w [2]int
 	return best, found
 }
 
+// dropLimit is the largest count a drop rule accepts against exp, or −1.
+func (r rule) dropLimit(exp float64) float64 {
+	limit := -1.0
+	if exp >= r.minExpected {
+		limit = math.Floor(math.Min(r.maxRatio*exp, exp-r.minExcess))
+	}
+	return limit
+}
+
 // passes reports whether the effect of obs against exp is large enough for the rule.
 func (r rule) passes(obs, exp float64) bool {
 	if r.drop {
-		return exp >= r.minExpected && obs <= r.maxRatio*exp && exp-obs >= r.minExcess
+		return obs <= r.dropLimit(exp)
 	}
 	return obs >= r.minRatio*exp && obs-exp >= r.minExcess
 }
@@ -944,7 +964,7 @@ func (d *detector) detectLate(late, ended map[string][]float64, cityLate, cityEn
 				obsW, expW = append(obsW, o), append(expW, x)
 			}
 		}
-		phi := dispersion(obsW, expW)
+		phi := dispersionOf(obsW, expW)
 		// The expectation of a window is what ended in it times the unit's late share.
 		support := map[string]float64{}
 		var tails []float64

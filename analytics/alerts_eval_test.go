@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -41,14 +42,21 @@ const (
 	// evalWeeks are the weeks evaluated, the last whole ones of the run.
 	evalWeeks = 40
 	// The issue targets recall ≥ 90% with ≤ 1 false alarm a week. The false-alarm ceiling is
-	// asserted as such. At scale 0.1 some planted incidents are below what any test can see
-	// (a one-day outage of a unit receiving three dossiers a day: P(0 | 3) = 5%; a burst of
-	// three negative posts a day of which the pipeline places about half in the ward), so the
-	// recall floor is the measured 73.3% (22 of 30) at this seed less one incident's worth; the
-	// log gives the figures by kind, every miss and every false alarm. At scale 0.3 the same
-	// seed gives 96.7% (29 of 30) with 0.93 false alarms a week.
-	floorRecall         = 0.70
+	// asserted as such; recall is counted over the incidents that are detectable at all
+	// (incidentOracle: at scale 0.1 a one-day outage of a unit receiving three dossiers a day, or
+	// a burst of negative posts the pipeline kept none of, is not). At this seed that is 88.9%
+	// (24 of 27; 80.0%, 24 of 30, over every incident) with 0.47 false alarms a week: the three
+	// misses would need alarms at p ≈ 0.004 (a one-day outage at a unit expecting five dossiers, a
+	// flood storm that tripled the city's flooding petitions to 8, four late dossiers at a small
+	// ward), below the floor every alert needs (minAlertScore). The floor is that figure less one
+	// incident's worth. At scale 0.3 the same seed gives 96.7% (29 of 30, none left out) with 0.93
+	// false alarms a week. The log gives the figures by kind, every incident left out and why,
+	// every miss and every false alarm.
+	floorRecall         = 0.85
 	ceilingFalsePerWeek = 1.0
+	// maxUndetectableShare bounds the incidents left out as undetectable: the simulator plants
+	// them to stand out, so most must.
+	maxUndetectableShare = 0.15
 )
 
 var evalStart = time.Date(2024, 12, 2, 0, 0, 0, 0, models.Location) // a Monday
@@ -189,14 +197,24 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 	// days after its window).
 	type tally struct{ planted, found int }
 	byKind := map[string]*tally{}
-	var planted, found int
-	var missed []string
+	var planted, found, all, foundAll int
+	var missed, excluded []string
+	oracle := newIncidentOracle(t, db)
 	for _, inc := range man.Incidents {
 		tail := 0
 		if inc.Kind == pipeline.IncidentOverdueUnit {
 			tail = 10
 		}
 		if inc.Start.Before(first) || inc.End.AddDate(0, 0, tail).After(last) {
+			continue
+		}
+		all++
+		if detected[inc.ID] {
+			foundAll++
+		}
+		if why, ok := oracle.undetectable(inc); ok {
+			excluded = append(excluded, fmt.Sprintf("%s %s %s–%s ward=%s unit=%s (detected: %v): %s", inc.ID, inc.Kind,
+				inc.Start.Format(time.DateOnly), inc.End.Format(time.DateOnly), inc.WardCode, inc.UnitCode, detected[inc.ID], why))
 			continue
 		}
 		if byKind[inc.Kind] == nil {
@@ -213,8 +231,11 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 				inc.Magnitude, inc.Baseline, inc.Description))
 		}
 	}
-	if planted < 30 {
-		t.Fatalf("only %d incidents planted in the evaluated weeks; the evaluation needs more", planted)
+	if all < 30 {
+		t.Fatalf("only %d incidents planted in the evaluated weeks; the evaluation needs more", all)
+	}
+	if float64(len(excluded)) > maxUndetectableShare*float64(all) {
+		t.Errorf("%d of %d incidents undetectable, want at most %.0f%%", len(excluded), all, 100*maxUndetectableShare)
 	}
 	weeks := len(weekly)
 	recall := float64(found) / float64(planted)
@@ -222,8 +243,11 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 	maxWeek := slices.Max(weekly)
 	t.Logf("stored in %s, detected in %s", stored.Round(time.Second), (time.Since(started) - stored).Round(time.Second))
 	t.Logf("evaluated %d weeks (%s to %s): %d alerts", weeks, first.Format(time.DateOnly), last.Format(time.DateOnly), alerts)
-	t.Logf("recall %.1f%% (%d of %d planted incidents); false alarms %.2f a week (%d in all, at most %d in one week)",
-		100*recall, found, planted, perWeek, falseAlarms, maxWeek)
+	t.Logf("recall %.1f%% (%d of %d detectable incidents; %.1f%%, %d of %d, over every incident); false alarms %.2f a week (%d in all, at most %d in one week)",
+		100*recall, found, planted, 100*float64(foundAll)/float64(all), foundAll, all, perWeek, falseAlarms, maxWeek)
+	for _, e := range excluded {
+		t.Logf("  undetectable %s", e)
+	}
 	kinds := make([]string, 0, len(byKind))
 	for k := range byKind {
 		kinds = append(kinds, k)
@@ -240,9 +264,156 @@ func TestAlertsAgainstPlantedIncidents(t *testing.T) {
 		t.Logf("  false alarm %s", e)
 	}
 	if recall < floorRecall {
-		t.Errorf("recall %.1f%%, want at least %.0f%%", 100*recall, 100*floorRecall)
+		t.Errorf("recall %.1f%% of the detectable incidents, want at least %.0f%%", 100*recall, 100*floorRecall)
 	}
 	if perWeek > ceilingFalsePerWeek {
 		t.Errorf("%.2f false alarms a week, want at most %.1f", perWeek, ceilingFalsePerWeek)
 	}
+}
+
+// incidentOracle judges whether a planted incident can be detected at all at the false-alarm
+// target, whatever the detector. It looks at the stored series the matching alerts are about (a
+// ward's petitions of the category, a ward's negative posts, a unit's intake; for a flood storm
+// the city's flooding petitions and negative flooding posts, whichever stands out more) over the
+// incident's days, against that series' mean on the same weekdays of the eight weeks before, and
+// takes the Poisson probability p of a count at least as extreme (at most as small for a drop).
+// Then it asks how many chance alarms a week an oracle would raise that knew the length of the
+// incident and flagged every window of that length starting in the incident's week, in every
+// series of the same kind, that is as extreme as p under the same weekday baselines: the sum
+// over those windows of P(p-value ≤ p). When that exceeds one, no detector can flag the incident
+// and keep to one false alarm a week — it is undetectable in principle at the target. (A real
+// detector knows less: it must scan windows of 1 to 7 days.) Overdue units are never left out
+// (their late share has no simple weekday baseline). The pipeline keeps only part of a planted
+// burst of posts (those it scores negative and places in the ward), so a small burst can leave
+// little or no trace in the stored data.
+type incidentOracle struct {
+	t  *testing.T
+	db store.DB
+}
+
+// oracleSource is a stored series family: the query gives its rows (series key, day, count)
+// from {from} to {to}.
+type oracleSource struct {
+	label, sql, key string // key: the incident's series within the rows
+}
+
+func newIncidentOracle(t *testing.T, db store.DB) *incidentOracle {
+	return &incidentOracle{t: t, db: db}
+}
+
+// undetectable says why inc cannot be detected, or false.
+func (o *incidentOracle) undetectable(inc pipeline.Incident) (string, bool) {
+	var srcs []oracleSource
+	drop := false
+	switch inc.Kind {
+	case pipeline.IncidentPetitionSpike:
+		srcs = []oracleSource{{"petitions of the ward and category", "SELECT concat(ward_code, '/', category) AS k, toString(day) AS d, sum(received) AS n FROM petition_intake_daily WHERE ward_code != '' AND day >= {from:Date} AND day < {to:Date} GROUP BY k, d", inc.WardCode + "/" + inc.Category}}
+	case pipeline.IncidentNegativePosts:
+		srcs = []oracleSource{{"negative posts naming the ward", "SELECT toString(ward_code) AS k, toString(day) AS d, sum(negative) AS n FROM post_daily WHERE ward_code != '' AND day >= {from:Date} AND day < {to:Date} GROUP BY k, d", inc.WardCode}}
+	case pipeline.IncidentIntakeDrop:
+		drop = true
+		srcs = []oracleSource{{"dossiers received by the unit", "SELECT toString(unit_code) AS k, toString(day) AS d, sum(received) AS n FROM dossier_intake_daily WHERE day >= {from:Date} AND day < {to:Date} GROUP BY k, d", inc.UnitCode}}
+	case pipeline.IncidentFloodStorm:
+		// The city-wide series of every category and topic compete for the same alarms.
+		both := "SELECT concat('c/', category) AS k, toString(day) AS d, sum(received) AS n FROM petition_intake_daily WHERE day >= {from:Date} AND day < {to:Date} GROUP BY k, d UNION ALL SELECT concat('t/', topic) AS k, toString(day) AS d, sum(negative) AS n FROM post_daily WHERE day >= {from:Date} AND day < {to:Date} GROUP BY k, d"
+		srcs = []oracleSource{{"flooding petitions of the city", both, "c/" + inc.Category}, {"negative flooding posts of the city", both, "t/" + inc.Topic}}
+	default:
+		return "", false
+	}
+	days := int(inc.End.Sub(inc.Start).Hours()/24 + 0.5)
+	week := inc.Start.AddDate(0, 0, -int((inc.Start.Weekday()+6)%7)) // its Monday
+	from, to := week.AddDate(0, 0, -56), week.AddDate(0, 0, 7+days)
+	best, why := math.Inf(1), ""
+	for _, src := range srcs {
+		var rows []struct {
+			K string `ch:"k"`
+			D string `ch:"d"`
+			N uint64 `ch:"n"`
+		}
+		params := store.Params{"from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}
+		if err := o.db.Query(context.Background(), &rows, src.sql, params); err != nil {
+			o.t.Fatalf("oracle of %s: %v", inc.ID, err)
+		}
+		counts := map[string]map[string]float64{}
+		for _, r := range rows {
+			if counts[r.K] == nil {
+				counts[r.K] = map[string]float64{}
+			}
+			counts[r.K][r.D] = float64(r.N)
+		}
+		// window is the count and the weekday baseline of days [start, start+days) of series k.
+		window := func(k string, start time.Time) (obs, mu float64) {
+			for d := start; d.Before(start.AddDate(0, 0, days)); d = d.AddDate(0, 0, 1) {
+				obs += counts[k][d.Format(time.DateOnly)]
+				for w := 1; w <= 8; w++ {
+					mu += counts[k][d.AddDate(0, 0, -7*w).Format(time.DateOnly)] / 8
+				}
+			}
+			return obs, mu
+		}
+		obs, mu := window(src.key, inc.Start)
+		p := poissonUpper(obs, mu)
+		if drop {
+			p = poissonLower(obs, mu)
+		}
+		var chance float64 // the oracle's chance alarms in the incident's week
+		for k := range counts {
+			for i := range 7 {
+				_, m := window(k, week.AddDate(0, 0, i))
+				chance += tailMass(m, p, drop)
+			}
+		}
+		if chance < best {
+			best = chance
+			why = fmt.Sprintf("%s: %g against %.2f on the same weekdays before (p = %.2g); flagging every %d-day window as extreme in the %d series of the kind would raise %.2g chance alarms that week",
+				src.label, obs, mu, p, days, len(counts), chance)
+		}
+	}
+	return why, best > 1
+}
+
+// tailMass is the probability that a Poisson(mu) count has a p-value of at most p: the upper
+// tail P(X ≥ x) at the smallest x where it is ≤ p (drop: the lower tail at the largest such x).
+func tailMass(mu, p float64, drop bool) float64 {
+	if drop {
+		var mass float64
+		for x := 0.0; x <= mu; x++ {
+			l := poissonLower(x, mu)
+			if l > p {
+				break
+			}
+			mass = l
+		}
+		return mass
+	}
+	for x := math.Max(1, math.Floor(mu)); x <= mu+60+10*math.Sqrt(mu); x++ {
+		if u := poissonUpper(x, mu); u <= p {
+			return u
+		}
+	}
+	return 0
+}
+
+// poissonLower is P(X ≤ k) for X ~ Poisson(mu).
+func poissonLower(k, mu float64) float64 {
+	if mu <= 0 {
+		return 1
+	}
+	var sum float64
+	for i := 0.0; i <= k; i++ {
+		lg, _ := math.Lgamma(i + 1)
+		sum += math.Exp(i*math.Log(mu) - mu - lg)
+	}
+	return math.Min(1, sum)
+}
+
+// poissonUpper is P(X ≥ k) for X ~ Poisson(mu).
+func poissonUpper(k, mu float64) float64 {
+	if k <= 0 {
+		return 1
+	}
+	if mu <= 0 {
+		return 0
+	}
+	return math.Max(0, 1-poissonLower(k-1, mu))
 }

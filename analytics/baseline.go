@@ -20,8 +20,11 @@ import (
 // category's share) so that a series with no history does not alarm on its first case, and with
 // its most extreme week left out so that last month's incident does not hide this month's.
 // Counts are tested against a quasi-Poisson distribution: the Poisson law of count/φ with mean
-// expected/φ, where φ ≥ 1 is the overdispersion measured on the baseline weeks, inflated by the
-// uncertainty of the level. Small wards therefore need several cases, not one, to alarm.
+// expected/φ, where φ ≥ 1 is the overdispersion measured on the baseline weeks — for a window
+// expecting fewer events than the weeks it was measured on, only its negative-binomial share
+// (overdispersion.at), so a window expecting a fraction of an event is tested nearly as Poisson —
+// inflated by the uncertainty of the level. Small wards therefore need several cases, not one,
+// to alarm.
 
 // DayModel is the day-factor model of one stream. The factor of an ordinary day is
 // Weekday[wd], times MonthEnd in the last four days of a month; holidays and the Tết break
@@ -306,23 +309,51 @@ func gammaP(a, x float64) float64 {
 // median of χ²(1) (0.4549), clamped to [1, 4]. The median keeps a few incidents or chronically
 // troubled places in the baseline from inflating φ for everyone. It is 1 with fewer than 20 such
 // pairs.
-func dispersion(obs, exp []float64) float64 {
-	var r2 []float64
+func dispersion(obs, exp []float64) float64 { return dispersionOf(obs, exp).phi }
+
+// overdispersion is the dispersion of a family of series as a function of the expected count:
+// φ measured (dispersion) on pairs whose median expectation is ref, and for a smaller
+// expectation μ the negative-binomial share of it, 1 + (φ − 1) × μ / ref. Extra-Poisson variance
+// (a level that is a little off, a busy week) grows with the square of the mean, so a window
+// expecting a fraction of an event is nearly Poisson: a ward's three petitions a day are not
+// judged with the dispersion of the city's flooding petitions. Above ref it stays φ (the
+// baselines' own error is already in φ's inflation by the level's support).
+type overdispersion struct {
+	phi, ref float64
+}
+
+// at is φ for a window expecting mu events.
+func (o overdispersion) at(mu float64) float64 {
+	if o.phi <= 1 || o.ref <= 0 || mu >= o.ref {
+		return math.Max(1, o.phi)
+	}
+	return 1 + (o.phi-1)*math.Max(0, mu)/o.ref
+}
+
+// dispersionOf is dispersion with the median expectation of the pairs it rests on.
+func dispersionOf(obs, exp []float64) overdispersion {
+	var r2, used []float64
 	for i := range obs {
 		if exp[i] >= 5 {
 			d := obs[i] - exp[i]
 			r2 = append(r2, d*d/exp[i])
+			used = append(used, exp[i])
 		}
 	}
 	if len(r2) < 20 {
-		return 1
+		return overdispersion{phi: 1}
 	}
-	slices.Sort(r2)
-	med := r2[len(r2)/2]
-	if len(r2)%2 == 0 {
-		med = (r2[len(r2)/2-1] + med) / 2
+	return overdispersion{phi: math.Min(4, math.Max(1, median(r2)/chi2Median)), ref: median(used)}
+}
+
+// median sorts v and returns its median (v not empty).
+func median(v []float64) float64 {
+	slices.Sort(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + m) / 2
 	}
-	return math.Min(4, math.Max(1, med/chi2Median))
+	return m
 }
 
 // chi2Median is the median of the χ² distribution with one degree of freedom.
