@@ -287,7 +287,9 @@ func run(o options, w io.Writer) error {
 		last = now
 		m := memPoint{at: now.Sub(start), rss: math.NaN(), heap: math.NaN()}
 		metrics := scrape(o.base)
-		m.heap = metrics["go_memstats_heap_inuse_bytes"]
+		if v, ok := metrics["go_memstats_heap_inuse_bytes"]; ok { // else unknown: /metrics did not answer in time
+			m.heap = v
+		}
 		if v, ok := metrics["process_resident_memory_bytes"]; ok {
 			m.rss = v
 		}
