@@ -205,6 +205,8 @@ func TestModelsMatchSchema(t *testing.T) {
 			"role@users":            vals(models.Roles()),
 			"stream@ingest_tokens":  vals(models.Streams()),
 			"mode":                  vals(models.AssistantModes()),
+			// Internal to the petition cube (0014): which duration the row's value measures.
+			"measure@petition_handling_cube": {"handling_hours", "forward_minutes"},
 		}
 		var cols []struct {
 			Table string `ch:"table"`

@@ -1,3 +1,0 @@
--- 0013_reserved: placeholder on the kpis branch only, so that 0014 follows a contiguous version.
--- Version 0013 belongs to the alert rollups built on a parallel branch; the merge replaces this
--- file by that one. It runs nothing.
