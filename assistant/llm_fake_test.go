@@ -234,6 +234,21 @@ func seedFixture(t testing.TB, db store.DB) {
 			('2025-10-28', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0), ('2025-10-29', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0),
 			('2025-10-30', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0), ('2025-10-31', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0),
 			('2025-11-01', '25747', 'ngap_nuoc', 'facebook', 10, 1, 9, 0)`,
+		// The same figures in the KPI cubes (0014) the briefing's facts read: every combination
+		// of the cube's dimensions (grouping bit masks 0–7) from the rollup rows above. Posts
+		// weigh 1 each (no engagement in this fixture), with sentiment +1 / −1.
+		`INSERT INTO dossier_kpi_cube (grouping, unit_code, ward_code, field, day, received, online, ended, ended_after_due, ended_done)
+			SELECT g, if(bitTest(g, 0), unit_code, ''), if(bitTest(g, 1), ward_code, ''), if(bitTest(g, 2), field, ''), day,
+				received, if(channel = 'online', received, 0), 0, 0, 0
+			FROM dossier_intake_daily ARRAY JOIN range(toUInt8(8)) AS g`,
+		`INSERT INTO petition_kpi_cube (grouping, ward_code, unit_code, category, day, received, due, closed, on_time, end_due, reopened)
+			SELECT g, if(bitTest(g, 0), ward_code, ''), if(bitTest(g, 1), unit_code, ''), if(bitTest(g, 2), category, ''), day,
+				received, 0, 0, 0, 0, 0
+			FROM petition_intake_daily ARRAY JOIN range(toUInt8(8)) AS g`,
+		`INSERT INTO post_kpi_cube (grouping, ward_code, platform, topic, day, posts, negative, positive, weight, weighted_sentiment)
+			SELECT g, if(bitTest(g, 0), ward_code, ''), if(bitTest(g, 1), toString(platform), ''), if(bitTest(g, 2), topic, ''), day,
+				posts, negative, positive, posts, toFloat64(positive) - toFloat64(negative)
+			FROM post_daily ARRAY JOIN range(toUInt8(8)) AS g`,
 	}
 	for _, s := range stmts {
 		if err := db.Exec(ctx, s, nil); err != nil {
