@@ -225,13 +225,20 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 		return nil, err
 	}
 	d := &detector{q: q, cal: cal, p: p, from: localMidnight(p.From), to: localMidnight(p.To)}
-	key := alertCacheKey{from: d.from, to: d.to, scope: s, cal: cal, today: time.Now().In(models.Location).Format(time.DateOnly)}
-	state, cacheable := alertState(ctx, q)
-	if cacheable {
-		if alerts, ok := cachedAlerts(key, state); ok {
-			return alerts, nil
-		}
-	}
+	// Cached while every table the detection reads is unchanged, until the next local midnight
+	// (the late dossiers count the days before today); see alerts_cache.go.
+	now := time.Now()
+	k := cacheKey{q: q, query: "detect_alerts", from: d.from.Unix(), to: d.to.Unix(), scope: s, cal: cal}
+	alerts, err := cachedRows(readWatermarks(ctx, q, alertSources), k, alertReads, now, func() ([]Alert, time.Time, error) {
+		alerts, err := d.detect(ctx, s)
+		return alerts, localMidnight(now).AddDate(0, 0, 1), err
+	})
+	return cloneAlerts(alerts), err
+}
+
+// detect runs the detection of d's period, keeping the alerts of scope s.
+func (d *detector) detect(ctx context.Context, s Scope) ([]Alert, error) {
+	q := d.q
 	d.origin = d.from.AddDate(0, 0, -(historyDays + baselineDays + 7))
 	d.n = d.index(d.to)
 	nm, err := loadNames(ctx, q)
@@ -280,9 +287,6 @@ func detectWith(ctx context.Context, q Querier, cal *models.Calendar, p models.P
 				return nil, err
 			}
 		}
-	}
-	if cacheable {
-		cacheAlerts(key, state, alerts)
 	}
 	return alerts, nil
 }

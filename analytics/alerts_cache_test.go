@@ -20,13 +20,12 @@ func TestDetectAlertsCache(t *testing.T) {
 	if err != nil || len(first) != 1 {
 		t.Fatalf("%d alerts (%v), want 1", len(first), err)
 	}
-	state, ok := alertState(ctx, db)
-	if !ok {
+	w := readWatermarks(ctx, db, alertSources)
+	if w == nil {
 		t.Fatal("the embedded engine's tables give no fingerprint")
 	}
-	key := alertCacheKey{from: localMidnight(p.From), to: localMidnight(p.To), cal: models.DefaultCalendar(),
-		today: time.Now().In(models.Location).Format(time.DateOnly)}
-	if _, hit := cachedAlerts(key, state); !hit {
+	key := cacheKey{q: db, query: "detect_alerts", from: localMidnight(p.From).Unix(), to: localMidnight(p.To).Unix(), cal: models.DefaultCalendar()}
+	if _, hit := results.get(key, w.fingerprint(alertReads), time.Now()); !hit {
 		t.Fatal("the detection was not cached")
 	}
 	first[0].Drivers[0].Observed = -1 // the caller's copy

@@ -150,7 +150,7 @@ func years(p models.Period) []string {
 }
 
 // cacheKey names one query's result: the handle, the query, the ranking level, the period and,
-// for KPIs, the scope and grain bound.
+// for KPIs, the scope and grain bound; for alert detections, the scope and calendar.
 type cacheKey struct {
 	q        any
 	query    string
@@ -158,6 +158,7 @@ type cacheKey struct {
 	from, to int64
 	scope    Scope
 	grain    Grain
+	cal      *models.Calendar // DetectAlerts: the holiday calendar of its baselines
 }
 
 // cacheEntry is one query's rows under fingerprint fp, judged at judged and valid for any
